@@ -1,0 +1,26 @@
+/** The closed set of error codes. Exit codes and HTTP statuses are mapped from these at the edges only. */
+export const ERROR_CODES = [
+  'usage',
+  'config_invalid',
+  'config_unreadable',
+  'unknown_team',
+  'unknown_agent',
+  'unknown_model',
+  'missing_api_key',
+  'provider_unreachable',
+  'llm_http',
+  'llm_timeout',
+  'llm_network',
+  'llm_empty_response',
+  'llm_malformed_response',
+  'llm_stream_interrupted',
+  'llm_all_models_failed',
+  'run_not_found',
+  'run_failed',
+  'store',
+  'cancelled',
+  'internal',
+] as const;
+
+/** One of {@link ERROR_CODES}. */
+export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,0 +1,3 @@
+export * from './agentmesh-error.js';
+export * from './error-codes.js';
+export * from './llm-call-error.js';

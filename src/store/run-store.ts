@@ -1,0 +1,57 @@
+import type { RunEvent, RunStatus, StoredRunEvent, Usage } from '../core/index.js';
+
+/** A run's row: the projection of its log that listings need. */
+export interface RunSummary {
+  runId: string;
+  task: string;
+  team: string;
+  status: RunStatus;
+  stopReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+  usage: Usage;
+  /** LLM attempts made, successful or not. */
+  calls: number;
+}
+
+/** One LLM attempt as kept in `llm_calls`. */
+export interface LlmCallRecord {
+  runId: string;
+  stepId: string;
+  agentId: string;
+  provider: string;
+  model: string;
+  attempt: number;
+  outcome: 'ok' | 'error';
+  promptTokens: number;
+  completionTokens: number;
+  cachedTokens: number;
+  costUsd: number;
+  latencyMs: number;
+  status: number | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  requestId: string | null;
+  at: string;
+}
+
+/** Options for {@link RunStore.listRuns}. */
+export interface ListRunsOptions {
+  /** @default 50 */
+  limit?: number;
+  status?: RunStatus;
+}
+
+/** The run-log port: an append-only event log per run, and the projections derived from it. */
+export interface RunStore {
+  /** Appends an event (a run begins with `run.started`) and updates the projections atomically. */
+  append(event: RunEvent): Promise<StoredRunEvent>;
+  /** The run's whole log in order, or an empty list for an unknown run. */
+  events(runId: string): Promise<StoredRunEvent[]>;
+  getRun(runId: string): Promise<RunSummary | undefined>;
+  /** Newest first. */
+  listRuns(options?: ListRunsOptions): Promise<RunSummary[]>;
+  /** Every LLM attempt of a run, in order. */
+  llmCalls(runId: string): Promise<LlmCallRecord[]>;
+  close(): Promise<void>;
+}
