@@ -19,6 +19,7 @@ export const ERROR_CODES = [
   'run_failed',
   'store',
   'cancelled',
+  'budget_exceeded',
   'internal',
 ] as const;
 

@@ -1,0 +1,50 @@
+import type { ResolvedConfig } from '../config/resolved-config.js';
+import { buildGateway } from '../runtime/build-gateway.js';
+import { openRunStore } from '../runtime/open-run-store.js';
+import { runResult } from '../runtime/run-result.js';
+import { runTask } from '../runtime/run-task.js';
+import { type CliIo, writeLine } from './cli-io.js';
+import { EXIT } from './exit-codes.js';
+import { progressReporter } from './progress-reporter.js';
+
+/** Options for {@link executeAndReport}. */
+export interface ExecuteAndReportOptions {
+  config: ResolvedConfig;
+  task: string;
+  team?: string;
+  json: boolean;
+  io: CliIo;
+}
+
+/**
+ * Runs a team with live progress on stderr and the result on stdout (one JSON object with --json),
+ * and returns the exit code: 0 succeeded, 1 failed, 130 cancelled.
+ */
+export async function executeAndReport({ config, task, team, json, io }: ExecuteAndReportOptions): Promise<number> {
+  const store = openRunStore(config);
+  try {
+    const { state, artifactsDir } = await runTask({
+      config,
+      task,
+      ...(team && { team }),
+      store,
+      gateway: buildGateway(config),
+      signal: io.signal,
+      listeners: [progressReporter({ stream: io.stderr, env: io.env })],
+    });
+    const result = runResult(state, artifactsDir);
+    if (json) {
+      writeLine(io.stdout, JSON.stringify(result));
+    } else {
+      writeLine(io.stdout, result.output);
+      writeLine(io.stderr, `artifacts: ${artifactsDir}`);
+    }
+    if (state.status === 'failed') {
+      writeLine(io.stderr, `agentmesh: run ${state.runId} failed (${state.stopReason}): ${state.error?.message ?? 'no error recorded'}`);
+      return EXIT.failed;
+    }
+    return state.status === 'cancelled' ? EXIT.interrupted : EXIT.ok;
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,170 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { isAgentMeshError, toAgentMeshError } from '../errors/index.js';
+import { type CliIo, writeLine } from './cli-io.js';
+import { EXIT, exitCodeFor } from './exit-codes.js';
+
+/** Options shared by every command that runs a team. */
+export interface RunnerFlags {
+  config?: string;
+  team?: string;
+  model?: string;
+  baseUrl?: string;
+  apiKey?: string;
+  db?: string;
+  maxCost?: number;
+  json?: boolean;
+  cache?: boolean;
+}
+
+const positiveNumber = (flag: string) => (value: string) => {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < 0) throw new InvalidArgumentError(`${flag} must be a number >= 0.`);
+  return number;
+};
+const integer = (flag: string) => (value: string) => {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0) throw new InvalidArgumentError(`${flag} must be a whole number >= 0.`);
+  return number;
+};
+
+function addRunnerOptions(command: Command): Command {
+  return command
+    .option('--team <name>', 'team to run (see agentmesh.yaml; built in: pipeline, chat)')
+    .option('--config <file>', 'config file (default: ./agentmesh.yaml when present)')
+    .option('--model <ref>', 'model ref provider:model-id for every agent; with --base-url, passed to the server as is')
+    .option('--base-url <url>', 'any OpenAI-compatible endpoint, e.g. http://localhost:11434/v1')
+    .option('--api-key <key>', 'API key for --base-url (prefer AGENTMESH_API_KEY)')
+    .option('--db <file>', 'run store (default: ./.agentmesh/agentmesh.db)')
+    .option('--max-cost <usd>', 'stop the run once it has cost this much', positiveNumber('--max-cost'))
+    .option('--json', 'print one JSON result object on stdout');
+}
+
+/** Builds the command tree. Command modules are imported only when their command runs, so --help is instant. */
+export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+  const program = new Command('agentmesh')
+    .description('Teams of specialised LLM agents, with a production LLM gateway and a durable run log.')
+    .version('0.1.0')
+    .showSuggestionAfterError()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .exitOverride();
+
+  addRunnerOptions(program.command('run').description('run a team on a task').argument('<task>', 'what the team should do'))
+    .action(async (task: string, flags: RunnerFlags) => {
+      const { runCommand } = await import('./commands/run.js');
+      setExitCode(await runCommand(task, flags, io));
+    });
+
+  addRunnerOptions(program.command('demo').description('run the built-in example (simulated model offline, live with OPENROUTER_API_KEY)'))
+    .option('--offline', 'use the simulator even when a provider key is set')
+    .action(async (flags: RunnerFlags & { offline?: boolean }) => {
+      const { demoCommand } = await import('./commands/demo.js');
+      setExitCode(await demoCommand(flags, io));
+    });
+
+  program
+    .command('sim')
+    .description('start the OpenAI-compatible LLM simulator')
+    .option('--port <n>', 'port (0 = any free port)', integer('--port'), 0)
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--latency-ms <n>', 'time to stream a whole answer', integer('--latency-ms'), 0)
+    .option('--ttft-ms <n>', 'time to first token', integer('--ttft-ms'), 0)
+    .option('--fail-rate <f>', 'share of requests that fail, 0..1', positiveNumber('--fail-rate'), 0)
+    .option('--fail-status <n>', 'HTTP status of injected errors', integer('--fail-status'), 500)
+    .option('--faults <list>', 'fault kinds to draw from: error,rate_limit,hang,malformed_json,stream_cut,midstream_error,empty', 'error')
+    .option('--fail-first <n>', 'the first N requests fail', integer('--fail-first'), 0)
+    .option('--retry-after <s>', 'Retry-After seconds on 429', integer('--retry-after'), 1)
+    .option('--seed <n>', 'seed for answers and faults', integer('--seed'), 42)
+    .addOption(new Option('--style <style>', 'wire flavour').choices(['openrouter', 'deepseek', 'openai']).default('openrouter'))
+    .action(async (flags) => {
+      const { simCommand } = await import('./commands/sim.js');
+      setExitCode(await simCommand(flags, io));
+    });
+
+  const runs = program.command('runs').description('inspect stored runs');
+  runs
+    .command('list')
+    .description('list recent runs')
+    .option('--db <file>', 'run store')
+    .option('--config <file>', 'config file')
+    .option('--limit <n>', 'how many', integer('--limit'), 20)
+    .option('--json', 'print JSON')
+    .action(async (flags) => {
+      const { runsListCommand } = await import('./commands/runs.js');
+      setExitCode(await runsListCommand(flags, io));
+    });
+  runs
+    .command('show')
+    .description('show one run: status, transcript, usage and every LLM call')
+    .argument('<runId>')
+    .option('--db <file>', 'run store')
+    .option('--config <file>', 'config file')
+    .option('--json', 'print JSON')
+    .action(async (runId: string, flags) => {
+      const { runsShowCommand } = await import('./commands/runs.js');
+      setExitCode(await runsShowCommand(runId, flags, io));
+    });
+
+  program
+    .command('init')
+    .description('write a commented example agentmesh.yaml')
+    .option('--force', 'overwrite an existing file')
+    .option('--path <file>', 'where to write it')
+    .action(async (flags) => {
+      const { initCommand } = await import('./commands/init.js');
+      setExitCode(await initCommand(flags, io));
+    });
+
+  program
+    .command('doctor')
+    .description('check config, API keys, provider reachability and model slugs')
+    .option('--config <file>', 'config file')
+    .option('--model <ref>', 'model to check instead of the configured ones')
+    .option('--base-url <url>', 'OpenAI-compatible endpoint to check')
+    .option('--api-key <key>', 'API key for --base-url')
+    .option('--team <name>', 'team whose models to check')
+    .action(async (flags) => {
+      const { doctorCommand } = await import('./commands/doctor.js');
+      setExitCode(await doctorCommand(flags, io));
+    });
+
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; every error becomes one line on stderr. */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (thrown) {
+    if (thrown instanceof CommanderError) {
+      return thrown.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    const error = toAgentMeshError(thrown);
+    writeLine(io.stderr, `agentmesh: ${error.message}`);
+    for (const line of isAgentMeshError(thrown) ? extraLines(thrown) : []) writeLine(io.stderr, `  ${line}`);
+    return exitCodeFor(error.code);
+  }
+}
+
+/** Further lines an error offers (e.g. every config problem), beyond its one-line message. */
+function extraLines(error: unknown): string[] {
+  const format = (error as { formatIssues?: () => string[] }).formatIssues;
+  if (typeof format !== 'function') return [];
+  const lines = format.call(error);
+  return lines.length > 1 ? lines : [];
+}
+
+function processIo(): CliIo {
+  const controller = new AbortController();
+  const abort = () => {
+    if (controller.signal.aborted) process.exit(EXIT.interrupted);
+    controller.abort();
+  };
+  process.on('SIGINT', abort);
+  process.on('SIGTERM', abort);
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), signal: controller.signal };
+}

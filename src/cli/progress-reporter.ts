@@ -1,0 +1,53 @@
+import type { Writable } from 'node:stream';
+import type { RunState, StoredRunEvent } from '../core/index.js';
+import type { RunEventListener } from '../workflow/run-recorder.js';
+
+/** Options for {@link progressReporter}. */
+export interface ProgressOptions {
+  stream: Writable & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  now?: () => number;
+}
+
+/**
+ * Live progress on stderr: which agent works, retries and fallbacks, tokens and cost so far, elapsed time.
+ * Plain lines in every case (they read well in CI logs too); colour only on a TTY without NO_COLOR.
+ */
+export function progressReporter({ stream, env, now = Date.now }: ProgressOptions): RunEventListener {
+  const colour = Boolean(stream.isTTY) && env.NO_COLOR === undefined && env.TERM !== 'dumb';
+  const paint = (code: number, text: string) => (colour ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const started = now();
+  const line = (text: string) => stream.write(`${paint(2, `[${((now() - started) / 1000).toFixed(1)}s]`)} ${text}\n`);
+  const totals = (state: RunState) =>
+    `${state.usage.promptTokens + state.usage.completionTokens} tok, $${state.usage.costUsd.toFixed(6)}`;
+
+  return (event: StoredRunEvent, state: RunState) => {
+    switch (event.type) {
+      case 'run.started':
+        line(`run ${event.runId}: team ${event.team} (${event.pattern}: ${event.agents.join(' → ')})`);
+        break;
+      case 'step.started':
+        line(`${paint(36, event.agentId)} is working${event.round > 1 ? ` (round ${event.round})` : ''}…`);
+        break;
+      case 'llm.failed':
+        line(paint(33, `${event.agentId}: attempt ${event.attempt} on ${event.provider}:${event.model} failed: ${event.error.message}`));
+        break;
+      case 'llm.completed':
+        line(
+          `${paint(32, event.agentId)} answered via ${event.provider}:${event.model} in ${(event.latencyMs / 1000).toFixed(1)}s ` +
+            `(${event.usage.promptTokens}+${event.usage.completionTokens} tok, ${event.usage.cachedTokens} cached) · total ${totals(state)}`,
+        );
+        break;
+      case 'step.failed':
+        line(paint(31, `${event.agentId} failed: ${event.error.message}`));
+        break;
+      case 'run.finished':
+        line(
+          `${paint(event.status === 'succeeded' ? 32 : 31, `run ${event.status}`)} (${event.stopReason}) · ${state.calls} calls · ${totals(state)}`,
+        );
+        break;
+      default:
+        break;
+    }
+  };
+}

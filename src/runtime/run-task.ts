@@ -1,0 +1,53 @@
+import { resolveTeam } from '../config/resolve-config.js';
+import type { ResolvedConfig } from '../config/resolved-config.js';
+import { newRunId, type RunState } from '../core/index.js';
+import { AgentMeshError } from '../errors/index.js';
+import type { LlmGateway } from '../llm/gateway.js';
+import type { RunStore } from '../store/run-store.js';
+import { teamWorkflow } from '../teams/team-workflow.js';
+import { executeRun } from '../workflow/execute-run.js';
+import { type RunEventListener, RunRecorder } from '../workflow/run-recorder.js';
+import { checkApiKeys } from './preflight.js';
+import { writeArtifacts } from './write-artifacts.js';
+
+/** Options for {@link runTask}. */
+export interface RunTaskOptions {
+  config: ResolvedConfig;
+  task: string;
+  /** @default config.defaultTeam */
+  team?: string;
+  store: RunStore;
+  gateway: LlmGateway;
+  signal: AbortSignal;
+  listeners?: RunEventListener[];
+  onTextDelta?: (agentId: string, delta: string) => void;
+  now?: () => Date;
+}
+
+/** Runs a team on a task to the end: validate, record `run.started`, execute, write artifacts. */
+export async function runTask(options: RunTaskOptions): Promise<{ state: RunState; artifactsDir: string }> {
+  const { config, store, gateway, signal, now = () => new Date() } = options;
+  const task = options.task.trim();
+  if (!task) {
+    throw new AgentMeshError({ code: 'usage', message: 'The task is empty; pass it in quotes, e.g. agentmesh run "Write a CSV parser".' });
+  }
+  const team = resolveTeam(config, options.team ?? config.defaultTeam);
+  checkApiKeys(config, team);
+
+  // Everything above can fail on bad input; nothing is stored until it has passed.
+  const recorder = new RunRecorder(store, options.listeners);
+  const runId = newRunId(now());
+  await recorder.record({
+    type: 'run.started',
+    runId,
+    at: now().toISOString(),
+    task,
+    team: team.id,
+    pattern: team.pattern,
+    agents: team.agents,
+  });
+  const workflow = teamWorkflow({ config, team, task, gateway, ...(options.onTextDelta && { onTextDelta: options.onTextDelta }) });
+  const state = await executeRun({ recorder, workflow, signal, maxCostUsd: config.limits.maxCostUsd, now });
+  const artifactsDir = await writeArtifacts(state, config.store.artifactsDir);
+  return { state, artifactsDir };
+}

@@ -1,0 +1,35 @@
+import { applyRunEvent, type RunEvent, type RunState, type StoredRunEvent } from '../core/index.js';
+import type { RunStore } from '../store/run-store.js';
+
+/** Called with every event after it is durably stored. */
+export type RunEventListener = (event: StoredRunEvent, state: RunState) => void;
+
+/**
+ * Appends a run's events to the store, keeps the folded state current without re-reading the log,
+ * and tells listeners (CLI progress, later SSE and metrics) only after the event is stored.
+ */
+export class RunRecorder {
+  #state: RunState | undefined;
+
+  constructor(
+    private readonly store: RunStore,
+    private readonly listeners: readonly RunEventListener[] = [],
+    initial?: RunState,
+  ) {
+    this.#state = initial;
+  }
+
+  /** The run's state after every recorded event. */
+  get state(): RunState {
+    if (!this.#state) throw new Error('RunRecorder has recorded no run.started yet');
+    return this.#state;
+  }
+
+  /** Stores one event, then folds it and notifies listeners. */
+  async record(event: RunEvent): Promise<StoredRunEvent> {
+    const stored = await this.store.append(event);
+    this.#state = applyRunEvent(this.#state, event);
+    for (const listener of this.listeners) listener(stored, this.#state);
+    return stored;
+  }
+}
