@@ -26,6 +26,8 @@ export interface LlmCallRecord {
   promptTokens: number;
   completionTokens: number;
   cachedTokens: number;
+  /** Completion tokens spent on reasoning, as in {@link Usage}; 0 for failed attempts. */
+  reasoningTokens: number;
   costUsd: number;
   latencyMs: number;
   status: number | null;

@@ -1,0 +1,2 @@
+export * from './memory/memory-run-store.js';
+export * from './run-store.js';

@@ -1,0 +1,182 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { foldRun, type RunEvent } from '../core/index.js';
+import type { RunStore } from './run-store.js';
+import { runStartedEvent, sampleRunLog } from './sample-run-log.js';
+
+/** What a contract run needs from an adapter: a fresh, empty store and how to dispose of it. */
+export type MakeRunStore = () => Promise<{ store: RunStore; cleanup?: () => Promise<void> }>;
+
+/** The behaviour every RunStore adapter must share; call it from each adapter's test file. */
+export function describeRunStoreContract(name: string, makeStore: MakeRunStore): void {
+  describe(`RunStore contract: ${name}`, () => {
+    let store: RunStore;
+    let cleanup: (() => Promise<void>) | undefined;
+
+    beforeEach(async () => {
+      ({ store, cleanup } = await makeStore());
+    });
+    afterEach(async () => {
+      await store.close();
+      await cleanup?.();
+    });
+
+    async function appendAll(events: RunEvent[]): Promise<void> {
+      for (const event of events) await store.append(event);
+    }
+
+    it('gives each run its own consecutive seqs, even when runs interleave', async () => {
+      const a = sampleRunLog({ runId: 'run_a' });
+      const b = sampleRunLog({ runId: 'run_b' });
+      const seqs: Record<string, number[]> = { run_a: [], run_b: [] };
+      for (let i = 0; i < Math.max(a.length, b.length); i++) {
+        for (const event of [a[i], b[i]]) {
+          if (event) seqs[event.runId]?.push((await store.append(event)).seq);
+        }
+      }
+      expect(seqs.run_a).toEqual(a.map((_, i) => i + 1));
+      expect(seqs.run_b).toEqual(b.map((_, i) => i + 1));
+    });
+
+    it('returns each event exactly as appended, with its seq, in order', async () => {
+      const log = sampleRunLog({ runId: 'run_rt' });
+      const returned = [];
+      for (const event of log) returned.push(await store.append(event));
+      const expected = log.map((event, i) => ({ ...event, seq: i + 1 }));
+      expect(returned).toStrictEqual(expected);
+      expect(await store.events('run_rt')).toStrictEqual(expected);
+    });
+
+    it('assigns its own seq to a replayed event that already carries one', async () => {
+      await store.append(runStartedEvent('run_seq'));
+      const stored = await store.append({ ...runStartedEvent('run_other'), seq: 42 } as RunEvent);
+      expect(stored.seq).toBe(1);
+      expect((await store.events('run_other'))[0]?.seq).toBe(1);
+    });
+
+    it('answers an unknown run with an empty log, no summary and no calls', async () => {
+      expect(await store.events('run_nope')).toEqual([]);
+      expect(await store.getRun('run_nope')).toBeUndefined();
+      expect(await store.llmCalls('run_nope')).toEqual([]);
+    });
+
+    it('rejects an event for an unknown run with run_not_found naming the run', async () => {
+      const event = sampleRunLog({ runId: 'run_ghost' })[1]!;
+      await expect(store.append(event)).rejects.toMatchObject({
+        code: 'run_not_found',
+        message: expect.stringContaining('run_ghost'),
+      });
+      expect(await store.events('run_ghost')).toEqual([]);
+      expect(await store.getRun('run_ghost')).toBeUndefined();
+    });
+
+    it('rejects a second run.started for the same run and keeps the first', async () => {
+      await store.append(runStartedEvent('run_dup'));
+      const again = { ...runStartedEvent('run_dup', '2026-02-01T00:00:00.000Z'), task: 'other' };
+      await expect(store.append(again)).rejects.toMatchObject({
+        code: 'store',
+        message: expect.stringContaining('run_dup'),
+      });
+      expect(await store.events('run_dup')).toHaveLength(1);
+      expect((await store.getRun('run_dup'))?.task).toBe('task of run_dup');
+    });
+
+    it.each(['succeeded', 'failed', 'running'] as const)(
+      'keeps the run summary equal to foldRun over the log (%s run)',
+      async (outcome) => {
+        const log = sampleRunLog({ runId: 'run_fold', outcome });
+        await appendAll(log);
+        const state = foldRun(await store.events('run_fold'));
+        expect(await store.getRun('run_fold')).toStrictEqual({
+          runId: state.runId,
+          task: state.task,
+          team: state.team,
+          status: state.status,
+          stopReason: state.stopReason,
+          createdAt: state.startedAt,
+          updatedAt: log.at(-1)?.at,
+          usage: state.usage,
+          calls: state.calls,
+        });
+        // Floats must be summed in log order, as the fold does: 0.1 + 0.2 is not 0.3.
+        expect(state.usage.costUsd).toBe(0.1 + 0.2);
+      },
+    );
+
+    it('records one llm_calls row per attempt, failed ones with their error', async () => {
+      await appendAll(sampleRunLog({ runId: 'run_calls' }));
+      const calls = await store.llmCalls('run_calls');
+      expect(calls.map((c) => [c.agentId, c.attempt, c.outcome])).toEqual([
+        ['planner', 1, 'error'],
+        ['planner', 2, 'ok'],
+        ['coder', 1, 'ok'],
+      ]);
+      expect(calls[0]).toStrictEqual({
+        runId: 'run_calls',
+        stepId: '000-planner',
+        agentId: 'planner',
+        provider: 'openrouter',
+        model: 'deepseek/deepseek-chat',
+        attempt: 1,
+        outcome: 'error',
+        promptTokens: 0,
+        completionTokens: 0,
+        cachedTokens: 0,
+        reasoningTokens: 0,
+        costUsd: 0,
+        latencyMs: 812,
+        status: 500,
+        errorCode: 'llm_http',
+        errorMessage: 'openrouter:deepseek/deepseek-chat answered HTTP 500 Internal Server Error.',
+        requestId: 'req-failed-1',
+        at: '2026-01-01T00:00:02.000Z',
+      });
+      expect(calls[1]).toMatchObject({
+        promptTokens: 120,
+        cachedTokens: 64,
+        costUsd: 0.1,
+        requestId: 'req-ok-2',
+      });
+      expect(calls[1]).toMatchObject({
+        latencyMs: 1234.5,
+        status: null,
+        errorCode: null,
+        errorMessage: null,
+      });
+      expect(calls[2]).toMatchObject({ reasoningTokens: 200, completionTokens: 500, requestId: null });
+    });
+
+    it('lists runs newest first, filtered by status and limited', async () => {
+      await appendAll(sampleRunLog({ runId: 'run_1', startedAt: '2026-01-01T00:00:00.000Z' }));
+      await appendAll(
+        sampleRunLog({ runId: 'run_3', startedAt: '2026-01-03T00:00:00.000Z', outcome: 'failed' }),
+      );
+      await appendAll(
+        sampleRunLog({ runId: 'run_2', startedAt: '2026-01-02T00:00:00.000Z', outcome: 'running' }),
+      );
+      await appendAll(sampleRunLog({ runId: 'run_4', startedAt: '2026-01-04T00:00:00.000Z' }));
+      const ids = async (options?: Parameters<RunStore['listRuns']>[0]) =>
+        (await store.listRuns(options)).map((run) => run.runId);
+      expect(await ids()).toEqual(['run_4', 'run_3', 'run_2', 'run_1']);
+      expect(await ids({ status: 'succeeded' })).toEqual(['run_4', 'run_1']);
+      expect(await ids({ status: 'running' })).toEqual(['run_2']);
+      expect(await ids({ status: 'cancelled' })).toEqual([]);
+      expect(await ids({ limit: 2 })).toEqual(['run_4', 'run_3']);
+      expect(await ids({ limit: 1, status: 'succeeded' })).toEqual(['run_4']);
+      expect(await ids({ limit: 0 })).toEqual([]);
+    });
+
+    it('lists at most 50 runs by default, the later of two equal start times first', async () => {
+      for (let i = 0; i < 52; i++) await store.append(runStartedEvent(`run_${String(i).padStart(2, '0')}`));
+      const runs = await store.listRuns();
+      expect(runs).toHaveLength(50);
+      expect(runs[0]?.runId).toBe('run_51');
+      expect(runs.at(-1)?.runId).toBe('run_02');
+    });
+
+    it('fails with a store error once closed', async () => {
+      await store.close();
+      await expect(store.events('run_x')).rejects.toMatchObject({ code: 'store' });
+      await expect(store.append(runStartedEvent('run_x'))).rejects.toMatchObject({ code: 'store' });
+    });
+  });
+}

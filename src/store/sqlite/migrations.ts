@@ -1,0 +1,123 @@
+import type Database from 'better-sqlite3';
+import { AgentMeshError } from '../../errors/index.js';
+
+/** One schema change: applied once, in version order, never edited after release. */
+export interface Migration {
+  version: number;
+  name: string;
+  up: string;
+}
+
+/**
+ * The run store's schema history. Append new migrations; never change a released one.
+ *
+ * The version lives in `PRAGMA user_version` rather than a `schema_migrations` table: it sits
+ * in the file header, so it can be read before any table exists (the "newer schema" check runs
+ * before we touch anything), and it is written inside the same transaction as the DDL, so a
+ * crash can never leave the tables and the recorded version disagreeing.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'run log, runs and llm_calls projections',
+    up: `
+      CREATE TABLE runs (
+        run_id            TEXT PRIMARY KEY,
+        task              TEXT NOT NULL,
+        team              TEXT NOT NULL,
+        status            TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'cancelled')),
+        stop_reason       TEXT,
+        created_at        TEXT NOT NULL,
+        updated_at        TEXT NOT NULL,
+        prompt_tokens     INTEGER NOT NULL DEFAULT 0,
+        completion_tokens INTEGER NOT NULL DEFAULT 0,
+        cached_tokens     INTEGER NOT NULL DEFAULT 0,
+        reasoning_tokens  INTEGER NOT NULL DEFAULT 0,
+        cost_usd          REAL NOT NULL DEFAULT 0,
+        calls             INTEGER NOT NULL DEFAULT 0
+      );
+      -- listRuns: newest first, optionally by status; rowid (implicit) breaks created_at ties.
+      CREATE INDEX runs_by_created_at ON runs (created_at);
+      CREATE INDEX runs_by_status_created_at ON runs (status, created_at);
+
+      CREATE TABLE run_events (
+        run_id  TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+        seq     INTEGER NOT NULL,
+        type    TEXT NOT NULL,
+        at      TEXT NOT NULL,
+        payload TEXT NOT NULL
+      );
+      -- Reads a run's log in order, finds the next seq, and forbids two events at one position.
+      CREATE UNIQUE INDEX run_events_by_run_seq ON run_events (run_id, seq);
+
+      CREATE TABLE llm_calls (
+        run_id            TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+        seq               INTEGER NOT NULL,
+        step_id           TEXT NOT NULL,
+        agent_id          TEXT NOT NULL,
+        provider          TEXT NOT NULL,
+        model             TEXT NOT NULL,
+        attempt           INTEGER NOT NULL,
+        outcome           TEXT NOT NULL CHECK (outcome IN ('ok', 'error')),
+        prompt_tokens     INTEGER NOT NULL,
+        completion_tokens INTEGER NOT NULL,
+        cached_tokens     INTEGER NOT NULL,
+        reasoning_tokens  INTEGER NOT NULL,
+        cost_usd          REAL NOT NULL,
+        latency_ms        REAL NOT NULL,
+        status            INTEGER,
+        error_code        TEXT,
+        error_message     TEXT,
+        request_id        TEXT,
+        at                TEXT NOT NULL,
+        -- seq is the position of the llm.* event in run_events, linking the row to its event.
+        PRIMARY KEY (run_id, seq)
+      );
+    `,
+  },
+];
+
+/** The newest schema version this build knows. */
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
+
+/** Options for {@link applyMigrations}. */
+export interface ApplyMigrationsOptions {
+  /** The database file, for error messages. */
+  path: string;
+  /** @default MIGRATIONS */
+  migrations?: readonly Migration[];
+}
+
+/** Brings the database up to the newest schema in one transaction; returns the versions applied. */
+export function applyMigrations(
+  db: Database.Database,
+  { path, migrations = MIGRATIONS }: ApplyMigrationsOptions,
+): number[] {
+  const latest = migrations.at(-1)?.version ?? 0;
+  // Checked outside a transaction first so the common case (up to date) takes no write lock.
+  if (schemaVersion(db, { path, latest }) === latest) return [];
+  return db
+    .transaction(() => {
+      // Re-read under the write lock: another process may have migrated while we waited.
+      const current = schemaVersion(db, { path, latest });
+      const pending = migrations.filter((migration) => migration.version > current);
+      for (const migration of pending) {
+        db.exec(migration.up);
+        db.pragma(`user_version = ${migration.version}`);
+      }
+      return pending.map((migration) => migration.version);
+    })
+    .immediate();
+}
+
+function schemaVersion(db: Database.Database, { path, latest }: { path: string; latest: number }): number {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > latest) {
+    throw new AgentMeshError({
+      code: 'store',
+      message: `The run store at ${path} was written by a newer agentmesh (schema v${version}, this build knows v${latest}); upgrade agentmesh or use another --db.`,
+      context: { path, schemaVersion: version, knownVersion: latest },
+    });
+  }
+  return version;
+}
