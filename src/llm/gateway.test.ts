@@ -1,0 +1,267 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ModelInfo, ProviderConfig } from '../config/resolved-config.js';
+import { AgentMeshError, AllModelsFailedError, LlmCallError } from '../errors/index.js';
+import {
+  type AttemptRecord,
+  type GatewayCallOptions,
+  LlmGateway,
+  type LlmGatewayOptions,
+} from './gateway.js';
+import type { Provider } from './provider.js';
+import { OpenAiCompatibleProvider } from './providers/openai-compatible-provider.js';
+import {
+  type FixtureReply,
+  type FixtureServer,
+  fixtureReply,
+  jsonReply,
+  startFixtureServer,
+} from './testing-fixture-server.js';
+
+const servers: FixtureServer[] = [];
+afterEach(async () => {
+  vi.useRealTimers();
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+});
+
+const OK = () => fixtureReply('openrouter-nonstream-success.json');
+const FAIL_500 = () => fixtureReply('openrouter-500-internal.body.json');
+const EMPTY = () =>
+  jsonReply({
+    model: 'm',
+    choices: [{ message: { content: '  \n' }, finish_reason: 'stop' }],
+    usage: { prompt_tokens: 40, completion_tokens: 1 },
+  });
+
+async function serve(
+  id: string,
+  replies: FixtureReply[],
+): Promise<{ provider: Provider; server: FixtureServer }> {
+  const server = await startFixtureServer(replies);
+  servers.push(server);
+  const config: ProviderConfig = {
+    id,
+    kind: 'openai-compatible',
+    baseUrl: server.baseUrl,
+    apiKeyEnv: null,
+    apiKey: 'sk-test',
+    requiresApiKey: false,
+    headers: {},
+    streamUsage: true,
+  };
+  return { provider: new OpenAiCompatibleProvider({ config }), server };
+}
+
+function model(provider: string, id: string, pricing: ModelInfo['pricing'] = null): ModelInfo {
+  return { ref: `${provider}:${id}`, provider, id, pricing, contextWindow: null };
+}
+
+function gatewayWith(providers: LlmGatewayOptions['providers'], overrides: Partial<LlmGatewayOptions> = {}) {
+  const delays: number[] = [];
+  const gateway = new LlmGateway({
+    providers,
+    retry: { maxRetries: 2, baseDelayMs: 100, maxDelayMs: 1_000 },
+    sleep: async (ms) => void delays.push(ms),
+    random: () => 0.5,
+    ...overrides,
+  });
+  return { gateway, delays };
+}
+
+function callWith(models: ModelInfo[], overrides: Partial<GatewayCallOptions> = {}) {
+  const records: AttemptRecord[] = [];
+  const options: GatewayCallOptions = {
+    agentId: 'planner',
+    models,
+    messages: [{ role: 'user', content: 'Capital of France?' }],
+    timeoutMs: 5_000,
+    onAttempt: (record) => void records.push(record),
+    ...overrides,
+  };
+  return { options, records };
+}
+
+describe('LlmGateway', () => {
+  it('retries until an answer comes and reports every attempt', async () => {
+    const { provider, server } = await serve('openrouter', [FAIL_500(), FAIL_500(), OK()]);
+    const { gateway, delays } = gatewayWith({ openrouter: provider });
+    const { options, records } = callWith([model('openrouter', 'deepseek/deepseek-chat')]);
+    const result = await gateway.call(options);
+    expect(result).toMatchObject({
+      content: 'Paris is the capital of France.',
+      provider: 'openrouter',
+      model: 'deepseek/deepseek-chat',
+      finishReason: 'stop',
+      attempts: 3,
+      requestId: 'gen-FIXTURE-0001',
+    });
+    expect(result.usage).toEqual({
+      promptTokens: 1210,
+      completionTokens: 9,
+      cachedTokens: 1152,
+      reasoningTokens: 0,
+      costUsd: 0.0001012,
+    });
+    expect(records.map((r) => [r.ok, r.attempt])).toEqual([
+      [false, 1],
+      [false, 2],
+      [true, 3],
+    ]);
+    expect(records[0]).toMatchObject({ ok: false, error: { code: 'llm_http', status: 500 } });
+    expect(records[2]).toMatchObject({ ok: true, usage: result.usage, requestId: 'gen-FIXTURE-0001' });
+    expect(delays).toEqual([50, 100]);
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it('awaits onAttempt before acting on the outcome', async () => {
+    const { provider, server } = await serve('openrouter', [FAIL_500(), OK()]);
+    const { gateway } = gatewayWith({ openrouter: provider });
+    const requestsSeenByRecorder: number[] = [];
+    await gateway.call(
+      callWith([model('openrouter', 'm')], {
+        onAttempt: async () => {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          requestsSeenByRecorder.push(server.requests.length);
+        },
+      }).options,
+    );
+    expect(requestsSeenByRecorder).toEqual([1, 2]);
+  });
+
+  it('waits at least Retry-After before retrying a 429', async () => {
+    const { provider } = await serve('openrouter', [
+      fixtureReply('openrouter-429-rate-limit.body.json'),
+      OK(),
+    ]);
+    const { gateway, delays } = gatewayWith({ openrouter: provider });
+    const { options, records } = callWith([model('openrouter', 'deepseek/deepseek-chat-v3-0324:free')]);
+    await gateway.call(options);
+    const first = records[0];
+    expect(first?.ok === false && first.error.retryAfterMs).toBe(60_000);
+    expect(delays[0]).toBeGreaterThanOrEqual(60_000);
+  });
+
+  it('falls back to the next model without sleeping when Retry-After is beyond the cap', async () => {
+    const limited = await serve('openrouter', [fixtureReply('openrouter-429-rate-limit.body.json')]);
+    const backup = await serve('deepseek', [OK()]);
+    const { gateway, delays } = gatewayWith(
+      { openrouter: limited.provider, deepseek: backup.provider },
+      { maxRetryAfterMs: 30_000 },
+    );
+    const result = await gateway.call(
+      callWith([model('openrouter', 'a:free'), model('deepseek', 'b')]).options,
+    );
+    expect(result.provider).toBe('deepseek');
+    expect(delays).toEqual([]);
+    expect(limited.server.requests).toHaveLength(1);
+  });
+
+  it('falls back to the second model when the first fails non-retryably', async () => {
+    const broke = await serve('openrouter', [fixtureReply('openrouter-402-insufficient-credits.body.json')]);
+    const backup = await serve('deepseek', [fixtureReply('deepseek-nonstream-cache-hit.json')]);
+    const { gateway, delays } = gatewayWith({ openrouter: broke.provider, deepseek: backup.provider });
+    const pricing = { inputPer1M: 0.27, cachedInputPer1M: 0.07, outputPer1M: 1.1 };
+    const { options, records } = callWith([
+      model('openrouter', 'a'),
+      model('deepseek', 'deepseek-chat', pricing),
+    ]);
+    const result = await gateway.call(options);
+    expect(result).toMatchObject({ provider: 'deepseek', model: 'deepseek-chat', attempts: 2 });
+    expect(result.usage.costUsd).toBeCloseTo((128 * 0.27 + 1984 * 0.07 + 14 * 1.1) / 1e6, 15);
+    expect(broke.server.requests).toHaveLength(1);
+    expect(delays).toEqual([]);
+    expect(records.map((r) => [r.provider, r.attempt, r.ok])).toEqual([
+      ['openrouter', 1, false],
+      ['deepseek', 1, true],
+    ]);
+  });
+
+  it('retries an empty answer and never returns it', async () => {
+    const { provider } = await serve('openrouter', [EMPTY(), OK()]);
+    const { gateway } = gatewayWith({ openrouter: provider });
+    const { options, records } = callWith([
+      model('openrouter', 'm', { inputPer1M: 1, cachedInputPer1M: 1, outputPer1M: 1 }),
+    ]);
+    const result = await gateway.call(options);
+    expect(result.content).toBe('Paris is the capital of France.');
+    expect(records[0]).toMatchObject({
+      ok: false,
+      attempt: 1,
+      error: { code: 'llm_empty_response', isRetryable: true },
+      usage: { promptTokens: 40, costUsd: 41 / 1e6 },
+    });
+  });
+
+  it('throws AllModelsFailedError with the last error of each model', async () => {
+    const first = await serve('openrouter', [FAIL_500()]);
+    const second = await serve('deepseek', [EMPTY()]);
+    const { gateway } = gatewayWith({ openrouter: first.provider, deepseek: second.provider });
+    const { options, records } = callWith([model('openrouter', 'a'), model('deepseek', 'b')]);
+    const error = await gateway.call(options).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AllModelsFailedError);
+    const { attempts } = error as AllModelsFailedError;
+    expect(attempts.map((a) => [a.provider, a.model, a.code])).toEqual([
+      ['openrouter', 'a', 'llm_http'],
+      ['deepseek', 'b', 'llm_empty_response'],
+    ]);
+    expect(records).toHaveLength(6);
+    expect(first.server.requests).toHaveLength(3);
+  });
+
+  it('streams through the gateway', async () => {
+    const { provider } = await serve('openrouter', [fixtureReply('openrouter-stream-success.sse')]);
+    const { gateway } = gatewayWith({ openrouter: provider });
+    const deltas: string[] = [];
+    const result = await gateway.call(
+      callWith([model('openrouter', 'm')], { stream: true, onTextDelta: (d) => deltas.push(d) }).options,
+    );
+    expect(deltas.join('')).toBe(result.content);
+    expect(result.usage.costUsd).toBe(0.0001012);
+  });
+
+  it('stops at once on cancellation, without trying fallbacks', async () => {
+    const hanging = await serve('openrouter', [{ hang: true }]);
+    const backup = await serve('deepseek', [OK()]);
+    const { gateway } = gatewayWith({ openrouter: hanging.provider, deepseek: backup.provider });
+    const controller = new AbortController();
+    const { options, records } = callWith([model('openrouter', 'a'), model('deepseek', 'b')], {
+      signal: controller.signal,
+    });
+    const pending = gateway.call(options).catch((e: unknown) => e);
+    setImmediate(() => controller.abort());
+    const error = await pending;
+    expect(error).not.toBeInstanceOf(LlmCallError);
+    expect(error).toMatchObject({ code: 'cancelled' });
+    expect(backup.server.requests).toHaveLength(0);
+    expect(records).toEqual([]);
+  });
+
+  it('rejects a model whose provider is not configured before calling anything', async () => {
+    const { provider, server } = await serve('openrouter', [OK()]);
+    const { gateway } = gatewayWith({ openrouter: provider });
+    const error = await gateway
+      .call(callWith([model('openrouter', 'a'), model('anthropic', 'claude')]).options)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AgentMeshError);
+    expect(error).toMatchObject({ code: 'unknown_model' });
+    expect((error as Error).message).toContain('anthropic');
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('accepts providers as a Map', async () => {
+    const { provider } = await serve('openrouter', [OK()]);
+    const { gateway } = gatewayWith(new Map([['openrouter', provider]]));
+    expect((await gateway.call(callWith([model('openrouter', 'a')]).options)).content).toContain('Paris');
+  });
+
+  it('stops waiting for a provider that ignores its own timeout', async () => {
+    vi.useFakeTimers();
+    const stuck: Provider = { id: 'stuck', chat: () => new Promise(() => {}), listModels: async () => [] };
+    const { gateway } = gatewayWith({ stuck }, { retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 } });
+    const { options, records } = callWith([model('stuck', 'm')], { timeoutMs: 2_000 });
+    const pending = gateway.call(options).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(3_000);
+    const error = await pending;
+    expect(error).toBeInstanceOf(AllModelsFailedError);
+    expect(records[0]).toMatchObject({ ok: false, error: { code: 'llm_timeout', isRetryable: true } });
+  });
+});
