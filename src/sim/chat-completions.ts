@@ -1,0 +1,97 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parseChatRequest } from './chat-request.js';
+import { type CompletionMeta, completionBody, newCompletionId } from './completion-wire.js';
+import { composeAnswer } from './compose-answer.js';
+import { injectedErrorBody, openAiErrorBody, rateLimitResponse } from './error-bodies.js';
+import { decideFault, type ForcedFault } from './fault-plan.js';
+import { readBody, sendJson } from './http-io.js';
+import { sendCompletionJson } from './json-response.js';
+import type { PrefixCache } from './prefix-cache.js';
+import { isSimFault, SIM_FAULTS, type SimFault } from './sim-fault.js';
+import { buildUsage } from './sim-usage.js';
+import type { ResolvedSimulatorOptions } from './simulator-options.js';
+import { planStream } from './stream-plan.js';
+import { type StreamFault, sendStream } from './stream-response.js';
+
+/** The mutable state one simulator shares across its requests. */
+export interface SimulatorState {
+  options: ResolvedSimulatorOptions;
+  cache: PrefixCache;
+  stats: { requests: number; failures: number };
+}
+
+/** Handles `POST /v1/chat/completions`: validate, maybe inject a fault, answer (streamed or not). */
+export async function handleChatCompletions(
+  req: IncomingMessage,
+  res: ServerResponse,
+  state: SimulatorState,
+): Promise<void> {
+  // Numbered on arrival, so fault draws follow the order requests came in.
+  const index = state.stats.requests++;
+  const controller = new AbortController();
+  res.once('close', () => controller.abort());
+  const forced = readForcedFault(req.headers['x-sim-fault']);
+  const raw = await readBody(req);
+  if (forced === 'invalid') {
+    const allowed = [...SIM_FAULTS, 'none'].join(', ');
+    return sendJson(res, 400, openAiErrorBody(`Header x-sim-fault must be one of ${allowed}.`));
+  }
+  if (raw === undefined) return sendJson(res, 413, openAiErrorBody('Request body too large.'));
+  const parsed = parseChatRequest(raw);
+  if (!parsed.ok) return sendJson(res, 400, openAiErrorBody(parsed.message));
+  const { request } = parsed;
+  const { options } = state;
+  const fault = decideFault(options, index, forced);
+  if (fault) state.stats.failures++;
+
+  const meta: CompletionMeta = {
+    style: options.style,
+    id: newCompletionId(options.style),
+    model: request.model,
+    created: Math.floor(Date.now() / 1000),
+    includeUsage: request.includeUsage,
+  };
+  const headers: Record<string, string> = { 'x-request-id': meta.id };
+  if (options.style === 'openrouter') headers['X-Generation-Id'] = meta.id;
+  if (fault === 'error') {
+    return sendJson(res, options.failStatus, injectedErrorBody(options.failStatus), headers);
+  }
+  if (fault === 'rate_limit') {
+    const limited = rateLimitResponse(options.retryAfterSeconds);
+    return sendJson(res, 429, limited.body, { ...headers, ...limited.headers });
+  }
+  // A hung request is never answered; the client's timeout or close() ends it.
+  if (fault === 'hang') return;
+
+  const composed = composeAnswer({
+    request,
+    style: options.style,
+    seed: options.seed,
+    cache: state.cache,
+    empty: fault === 'empty',
+  });
+  const usage = buildUsage(options.style, composed.counts);
+  const streamFault = asStreamFault(fault);
+  const { signal } = controller;
+  if (request.stream) {
+    const plan = planStream(meta, composed.answer, composed.finishReason, usage);
+    const { ttftMs, latencyMs } = options;
+    return sendStream({ res, signal, meta, plan, headers, ttftMs, latencyMs, fault: streamFault });
+  }
+  const body = completionBody(meta, composed.answer, composed.finishReason, usage);
+  const waitMs = options.ttftMs + options.latencyMs;
+  return sendCompletionJson({ res, signal, style: options.style, body, headers, waitMs, fault: streamFault });
+}
+
+function readForcedFault(header: string | string[] | undefined): ForcedFault | 'invalid' | undefined {
+  if (header === undefined) return undefined;
+  const value = (Array.isArray(header) ? header[0] : header)?.trim().toLowerCase() ?? '';
+  if (value === 'none' || isSimFault(value)) return value;
+  return 'invalid';
+}
+
+function asStreamFault(fault: SimFault | undefined): StreamFault | undefined {
+  return fault === 'malformed_json' || fault === 'stream_cut' || fault === 'midstream_error'
+    ? fault
+    : undefined;
+}

@@ -1,0 +1,3 @@
+export * from './sim-fault.js';
+export * from './simulator.js';
+export { SIM_STYLES } from './simulator-options.js';

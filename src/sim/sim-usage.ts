@@ -1,0 +1,75 @@
+import type { SimStyle } from './simulator-options.js';
+
+/** DeepSeek V3 list prices in USD per 1M tokens, used for OpenRouter's `usage.cost`. */
+export const SIM_PRICES_PER_1M = { input: 0.27, cachedInput: 0.07, output: 1.1 } as const;
+
+/** The simulator's tokenizer: one token per four characters, rounded up. */
+export function countTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
+/** Token counts of one answered request. */
+export interface SimTokenCounts {
+  promptTokens: number;
+  /** Prompt tokens served from the prefix cache (a subset of promptTokens). */
+  cachedTokens: number;
+  /** Includes reasoningTokens, as DeepSeek and OpenAI count them. */
+  completionTokens: number;
+  reasoningTokens: number;
+}
+
+/** The `usage` object in the shape the given provider sends. */
+export function buildUsage(style: SimStyle, counts: SimTokenCounts): Record<string, unknown> {
+  const { promptTokens, cachedTokens, completionTokens, reasoningTokens } = counts;
+  const common = {
+    prompt_tokens: promptTokens,
+    completion_tokens: completionTokens,
+    total_tokens: promptTokens + completionTokens,
+  };
+  if (style === 'deepseek') {
+    return {
+      ...common,
+      prompt_tokens_details: { cached_tokens: cachedTokens },
+      completion_tokens_details: { reasoning_tokens: reasoningTokens },
+      prompt_cache_hit_tokens: cachedTokens,
+      prompt_cache_miss_tokens: promptTokens - cachedTokens,
+    };
+  }
+  if (style === 'openai') {
+    return {
+      ...common,
+      prompt_tokens_details: { cached_tokens: cachedTokens, audio_tokens: 0 },
+      completion_tokens_details: {
+        reasoning_tokens: reasoningTokens,
+        audio_tokens: 0,
+        accepted_prediction_tokens: 0,
+        rejected_prediction_tokens: 0,
+      },
+    };
+  }
+  const promptCost = usd(
+    (promptTokens - cachedTokens) * SIM_PRICES_PER_1M.input + cachedTokens * SIM_PRICES_PER_1M.cachedInput,
+  );
+  const completionCost = usd(completionTokens * SIM_PRICES_PER_1M.output);
+  return {
+    ...common,
+    prompt_tokens_details: { cached_tokens: cachedTokens },
+    completion_tokens_details: { reasoning_tokens: reasoningTokens },
+    cost: roundUsd(promptCost + completionCost),
+    is_byok: false,
+    cost_details: {
+      upstream_inference_cost: null,
+      upstream_inference_prompt_cost: promptCost,
+      upstream_inference_completions_cost: completionCost,
+    },
+  };
+}
+
+/** Price units (USD per 1M tokens × tokens) to USD, without float noise in the JSON. */
+function usd(priceUnits: number): number {
+  return roundUsd(priceUnits / 1_000_000);
+}
+
+function roundUsd(value: number): number {
+  return Math.round(value * 1e12) / 1e12;
+}
