@@ -17,7 +17,13 @@ describe('buildTurnMessages', () => {
       agentId: 'critic',
       transcript: [
         { stepId: '000-coder', agentId: 'coder', content: 'def f(): ...', model: 'sim:m' },
-        { stepId: '001-critic', agentId: 'critic', content: '1. no tests', reasoningContent: 'hmm', model: 'sim:m' },
+        {
+          stepId: '001-critic',
+          agentId: 'critic',
+          content: '1. no tests',
+          reasoningContent: 'hmm',
+          model: 'sim:m',
+        },
         { stepId: '002-coder', agentId: 'coder', content: 'fixed', model: 'sim:m' },
       ],
     });

@@ -13,7 +13,12 @@ export interface TurnMessagesOptions {
  * The agent's own earlier outputs are assistant turns (with their reasoning); other agents' outputs are
  * user turns labelled with the speaker, so each model keeps a coherent first-person history.
  */
-export function buildTurnMessages({ agentId, systemPrompt, task, transcript }: TurnMessagesOptions): ChatMessage[] {
+export function buildTurnMessages({
+  agentId,
+  systemPrompt,
+  task,
+  transcript,
+}: TurnMessagesOptions): ChatMessage[] {
   const messages: ChatMessage[] = [
     { role: 'system', content: systemPrompt },
     { role: 'user', content: `Task:\n${task}` },

@@ -2,7 +2,7 @@ import type { ResolvedConfig } from '../config/resolved-config.js';
 import { buildGateway } from '../runtime/build-gateway.js';
 import { openRunStore } from '../runtime/open-run-store.js';
 import { runResult } from '../runtime/run-result.js';
-import { runTask } from '../runtime/run-task.js';
+import { prepareRun, runTask } from '../runtime/run-task.js';
 import { type CliIo, writeLine } from './cli-io.js';
 import { EXIT } from './exit-codes.js';
 import { progressReporter } from './progress-reporter.js';
@@ -20,7 +20,14 @@ export interface ExecuteAndReportOptions {
  * Runs a team with live progress on stderr and the result on stdout (one JSON object with --json),
  * and returns the exit code: 0 succeeded, 1 failed, 130 cancelled.
  */
-export async function executeAndReport({ config, task, team, json, io }: ExecuteAndReportOptions): Promise<number> {
+export async function executeAndReport({
+  config,
+  task,
+  team,
+  json,
+  io,
+}: ExecuteAndReportOptions): Promise<number> {
+  prepareRun(config, task, team); // bad input fails here, before the store file is created
   const store = openRunStore(config);
   try {
     const { state, artifactsDir } = await runTask({
@@ -40,7 +47,10 @@ export async function executeAndReport({ config, task, team, json, io }: Execute
       writeLine(io.stderr, `artifacts: ${artifactsDir}`);
     }
     if (state.status === 'failed') {
-      writeLine(io.stderr, `agentmesh: run ${state.runId} failed (${state.stopReason}): ${state.error?.message ?? 'no error recorded'}`);
+      writeLine(
+        io.stderr,
+        `agentmesh: run ${state.runId} failed (${state.stopReason}): ${state.error?.message ?? 'no error recorded'}`,
+      );
       return EXIT.failed;
     }
     return state.status === 'cancelled' ? EXIT.interrupted : EXIT.ok;

@@ -18,12 +18,14 @@ export interface RunnerFlags {
 
 const positiveNumber = (flag: string) => (value: string) => {
   const number = Number(value);
-  if (!Number.isFinite(number) || number < 0) throw new InvalidArgumentError(`${flag} must be a number >= 0.`);
+  if (!Number.isFinite(number) || number < 0)
+    throw new InvalidArgumentError(`${flag} must be a number >= 0.`);
   return number;
 };
 const integer = (flag: string) => (value: string) => {
   const number = Number(value);
-  if (!Number.isInteger(number) || number < 0) throw new InvalidArgumentError(`${flag} must be a whole number >= 0.`);
+  if (!Number.isInteger(number) || number < 0)
+    throw new InvalidArgumentError(`${flag} must be a whole number >= 0.`);
   return number;
 };
 
@@ -31,7 +33,10 @@ function addRunnerOptions(command: Command): Command {
   return command
     .option('--team <name>', 'team to run (see agentmesh.yaml; built in: pipeline, chat)')
     .option('--config <file>', 'config file (default: ./agentmesh.yaml when present)')
-    .option('--model <ref>', 'model ref provider:model-id for every agent; with --base-url, passed to the server as is')
+    .option(
+      '--model <ref>',
+      'model ref provider:model-id for every agent; with --base-url, passed to the server as is',
+    )
     .option('--base-url <url>', 'any OpenAI-compatible endpoint, e.g. http://localhost:11434/v1')
     .option('--api-key <key>', 'API key for --base-url (prefer AGENTMESH_API_KEY)')
     .option('--db <file>', 'run store (default: ./.agentmesh/agentmesh.db)')
@@ -48,13 +53,18 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride();
 
-  addRunnerOptions(program.command('run').description('run a team on a task').argument('<task>', 'what the team should do'))
-    .action(async (task: string, flags: RunnerFlags) => {
-      const { runCommand } = await import('./commands/run.js');
-      setExitCode(await runCommand(task, flags, io));
-    });
+  addRunnerOptions(
+    program.command('run').description('run a team on a task').argument('<task>', 'what the team should do'),
+  ).action(async (task: string, flags: RunnerFlags) => {
+    const { runCommand } = await import('./commands/run.js');
+    setExitCode(await runCommand(task, flags, io));
+  });
 
-  addRunnerOptions(program.command('demo').description('run the built-in example (simulated model offline, live with OPENROUTER_API_KEY)'))
+  addRunnerOptions(
+    program
+      .command('demo')
+      .description('run the built-in example (simulated model offline, live with OPENROUTER_API_KEY)'),
+  )
     .option('--offline', 'use the simulator even when a provider key is set')
     .action(async (flags: RunnerFlags & { offline?: boolean }) => {
       const { demoCommand } = await import('./commands/demo.js');
@@ -70,11 +80,19 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--ttft-ms <n>', 'time to first token', integer('--ttft-ms'), 0)
     .option('--fail-rate <f>', 'share of requests that fail, 0..1', positiveNumber('--fail-rate'), 0)
     .option('--fail-status <n>', 'HTTP status of injected errors', integer('--fail-status'), 500)
-    .option('--faults <list>', 'fault kinds to draw from: error,rate_limit,hang,malformed_json,stream_cut,midstream_error,empty', 'error')
+    .option(
+      '--faults <list>',
+      'fault kinds to draw from: error,rate_limit,hang,malformed_json,stream_cut,midstream_error,empty',
+      'error',
+    )
     .option('--fail-first <n>', 'the first N requests fail', integer('--fail-first'), 0)
     .option('--retry-after <s>', 'Retry-After seconds on 429', integer('--retry-after'), 1)
     .option('--seed <n>', 'seed for answers and faults', integer('--seed'), 42)
-    .addOption(new Option('--style <style>', 'wire flavour').choices(['openrouter', 'deepseek', 'openai']).default('openrouter'))
+    .addOption(
+      new Option('--style <style>', 'wire flavour')
+        .choices(['openrouter', 'deepseek', 'openai'])
+        .default('openrouter'),
+    )
     .action(async (flags) => {
       const { simCommand } = await import('./commands/sim.js');
       setExitCode(await simCommand(flags, io));
@@ -166,5 +184,11 @@ function processIo(): CliIo {
   };
   process.on('SIGINT', abort);
   process.on('SIGTERM', abort);
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), signal: controller.signal };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    signal: controller.signal,
+  };
 }

@@ -17,7 +17,8 @@ export function progressReporter({ stream, env, now = Date.now }: ProgressOption
   const colour = Boolean(stream.isTTY) && env.NO_COLOR === undefined && env.TERM !== 'dumb';
   const paint = (code: number, text: string) => (colour ? `\u001b[${code}m${text}\u001b[0m` : text);
   const started = now();
-  const line = (text: string) => stream.write(`${paint(2, `[${((now() - started) / 1000).toFixed(1)}s]`)} ${text}\n`);
+  const line = (text: string) =>
+    stream.write(`${paint(2, `[${((now() - started) / 1000).toFixed(1)}s]`)} ${text}\n`);
   const totals = (state: RunState) =>
     `${state.usage.promptTokens + state.usage.completionTokens} tok, $${state.usage.costUsd.toFixed(6)}`;
 
@@ -30,7 +31,12 @@ export function progressReporter({ stream, env, now = Date.now }: ProgressOption
         line(`${paint(36, event.agentId)} is working${event.round > 1 ? ` (round ${event.round})` : ''}…`);
         break;
       case 'llm.failed':
-        line(paint(33, `${event.agentId}: attempt ${event.attempt} on ${event.provider}:${event.model} failed: ${event.error.message}`));
+        line(
+          paint(
+            33,
+            `${event.agentId}: attempt ${event.attempt} on ${event.provider}:${event.model} failed: ${event.error.message}`,
+          ),
+        );
         break;
       case 'llm.completed':
         line(

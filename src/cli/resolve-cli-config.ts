@@ -6,7 +6,11 @@ import type { RunnerFlags } from './main.js';
 
 /** Loads agentmesh.yaml (when present) and applies flags, which win over the environment. */
 export async function resolveCliConfig(flags: RunnerFlags, io: CliIo): Promise<ResolvedConfig> {
-  const file = await loadConfigFile({ ...(flags.config && { path: flags.config }), cwd: io.cwd, env: io.env });
+  const file = await loadConfigFile({
+    ...(flags.config && { path: flags.config }),
+    cwd: io.cwd,
+    env: io.env,
+  });
   return resolveConfig({
     file,
     env: io.env,

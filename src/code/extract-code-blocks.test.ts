@@ -4,7 +4,9 @@ import { extractCodeBlocks, safeRelativePath } from './extract-code-blocks.js';
 describe('extractCodeBlocks', () => {
   it('reads language and a "# file:" first line, and strips that line', () => {
     const text = 'Here:\n```python\n# file: src/app.py\nprint(1)\n```\n';
-    expect(extractCodeBlocks(text)).toEqual([{ language: 'python', fileName: 'src/app.py', code: 'print(1)\n' }]);
+    expect(extractCodeBlocks(text)).toEqual([
+      { language: 'python', fileName: 'src/app.py', code: 'print(1)\n' },
+    ]);
   });
 
   it('reads a file name from the info string', () => {

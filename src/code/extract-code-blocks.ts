@@ -45,9 +45,29 @@ export function safeRelativePath(path: string): string | null {
 }
 
 const EXTENSIONS: Record<string, string> = {
-  python: 'py', py: 'py', typescript: 'ts', ts: 'ts', javascript: 'js', js: 'js', json: 'json',
-  yaml: 'yaml', yml: 'yaml', bash: 'sh', sh: 'sh', shell: 'sh', go: 'go', rust: 'rs', java: 'java',
-  html: 'html', css: 'css', sql: 'sql', markdown: 'md', md: 'md', toml: 'toml', c: 'c', cpp: 'cpp',
+  python: 'py',
+  py: 'py',
+  typescript: 'ts',
+  ts: 'ts',
+  javascript: 'js',
+  js: 'js',
+  json: 'json',
+  yaml: 'yaml',
+  yml: 'yaml',
+  bash: 'sh',
+  sh: 'sh',
+  shell: 'sh',
+  go: 'go',
+  rust: 'rs',
+  java: 'java',
+  html: 'html',
+  css: 'css',
+  sql: 'sql',
+  markdown: 'md',
+  md: 'md',
+  toml: 'toml',
+  c: 'c',
+  cpp: 'cpp',
 };
 
 /** A file extension for a fence language (`txt` when unknown). */

@@ -76,7 +76,10 @@ export function applyRunEvent(state: RunState | undefined, event: RunEvent): Run
     case 'step.completed':
       return { ...state, steps: updateStep(state.steps, event.stepId, { status: 'completed' }) };
     case 'step.failed':
-      return { ...state, steps: updateStep(state.steps, event.stepId, { status: 'failed', error: event.error }) };
+      return {
+        ...state,
+        steps: updateStep(state.steps, event.stepId, { status: 'failed', error: event.error }),
+      };
     case 'run.finished':
       return {
         ...state,

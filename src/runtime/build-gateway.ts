@@ -9,7 +9,10 @@ export interface BuildOptions {
 }
 
 /** One provider adapter per configured provider. */
-export function buildProviders(config: ResolvedConfig, { fetch }: BuildOptions = {}): Record<string, Provider> {
+export function buildProviders(
+  config: ResolvedConfig,
+  { fetch }: BuildOptions = {},
+): Record<string, Provider> {
   const providers: Record<string, Provider> = {};
   for (const provider of Object.values(config.providers)) {
     providers[provider.id] = new OpenAiCompatibleProvider({ config: provider, ...(fetch && { fetch }) });

@@ -33,9 +33,14 @@ export function checkApiKeys(config: ResolvedConfig, team: TeamConfig): void {
  * Checks that a user-given base URL answers at all, so a typo fails in a second with exit 2 instead
  * of after every retry. Any HTTP answer counts as reachable: not every server lists models.
  */
-export async function checkReachable(baseUrl: string, { timeoutMs = 5000, fetch = globalThis.fetch } = {}): Promise<void> {
+export async function checkReachable(
+  baseUrl: string,
+  { timeoutMs = 5000, fetch = globalThis.fetch } = {},
+): Promise<void> {
   try {
-    const response = await fetch(`${baseUrl.replace(/\/$/, '')}/models`, { signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetch(`${baseUrl.replace(/\/$/, '')}/models`, {
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     await response.body?.cancel();
   } catch (error) {
     const reason = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;

@@ -7,7 +7,13 @@ export interface RunResult {
   stopReason: string | null;
   team: string;
   output: string;
-  usage: { promptTokens: number; completionTokens: number; cachedTokens: number; costUsd: number; calls: number };
+  usage: {
+    promptTokens: number;
+    completionTokens: number;
+    cachedTokens: number;
+    costUsd: number;
+    calls: number;
+  };
   artifactsDir: string | null;
   error?: { code: string; message: string };
 }

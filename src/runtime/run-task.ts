@@ -1,5 +1,5 @@
 import { resolveTeam } from '../config/resolve-config.js';
-import type { ResolvedConfig } from '../config/resolved-config.js';
+import type { ResolvedConfig, TeamConfig } from '../config/resolved-config.js';
 import { newRunId, type RunState } from '../core/index.js';
 import { AgentMeshError } from '../errors/index.js';
 import type { LlmGateway } from '../llm/gateway.js';
@@ -24,15 +24,28 @@ export interface RunTaskOptions {
   now?: () => Date;
 }
 
+/** Checks a run request before anything is stored: a non-empty task, a known team, keys for its providers. */
+export function prepareRun(
+  config: ResolvedConfig,
+  task: string,
+  team?: string,
+): { task: string; team: TeamConfig } {
+  const trimmed = task.trim();
+  if (!trimmed) {
+    throw new AgentMeshError({
+      code: 'usage',
+      message: 'The task is empty; pass it in quotes, e.g. agentmesh run "Write a CSV parser".',
+    });
+  }
+  const teamConfig = resolveTeam(config, team ?? config.defaultTeam);
+  checkApiKeys(config, teamConfig);
+  return { task: trimmed, team: teamConfig };
+}
+
 /** Runs a team on a task to the end: validate, record `run.started`, execute, write artifacts. */
 export async function runTask(options: RunTaskOptions): Promise<{ state: RunState; artifactsDir: string }> {
   const { config, store, gateway, signal, now = () => new Date() } = options;
-  const task = options.task.trim();
-  if (!task) {
-    throw new AgentMeshError({ code: 'usage', message: 'The task is empty; pass it in quotes, e.g. agentmesh run "Write a CSV parser".' });
-  }
-  const team = resolveTeam(config, options.team ?? config.defaultTeam);
-  checkApiKeys(config, team);
+  const { task, team } = prepareRun(config, options.task, options.team);
 
   // Everything above can fail on bad input; nothing is stored until it has passed.
   const recorder = new RunRecorder(store, options.listeners);
@@ -46,7 +59,13 @@ export async function runTask(options: RunTaskOptions): Promise<{ state: RunStat
     pattern: team.pattern,
     agents: team.agents,
   });
-  const workflow = teamWorkflow({ config, team, task, gateway, ...(options.onTextDelta && { onTextDelta: options.onTextDelta }) });
+  const workflow = teamWorkflow({
+    config,
+    team,
+    task,
+    gateway,
+    ...(options.onTextDelta && { onTextDelta: options.onTextDelta }),
+  });
   const state = await executeRun({ recorder, workflow, signal, maxCostUsd: config.limits.maxCostUsd, now });
   const artifactsDir = await writeArtifacts(state, config.store.artifactsDir);
   return { state, artifactsDir };

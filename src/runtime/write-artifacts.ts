@@ -20,7 +20,10 @@ export async function writeArtifacts(state: RunState, artifactsDir: string): Pro
     }
   }
   await writeFile(join(dir, 'transcript.md'), transcriptMarkdown(state));
-  await writeFile(join(dir, 'result.json'), `${JSON.stringify({ ...runResult(state, dir), codeFiles }, null, 2)}\n`);
+  await writeFile(
+    join(dir, 'result.json'),
+    `${JSON.stringify({ ...runResult(state, dir), codeFiles }, null, 2)}\n`,
+  );
   return dir;
 }
 
@@ -31,7 +34,16 @@ async function writeFileDeep(path: string, content: string): Promise<void> {
 
 /** The transcript as Markdown: task, each agent's message, and how the run ended. */
 export function transcriptMarkdown(state: RunState): string {
-  const parts = [`# Run ${state.runId}`, '', `Team: ${state.team} (${state.pattern})`, '', '## Task', '', state.task, ''];
+  const parts = [
+    `# Run ${state.runId}`,
+    '',
+    `Team: ${state.team} (${state.pattern})`,
+    '',
+    '## Task',
+    '',
+    state.task,
+    '',
+  ];
   for (const message of state.transcript) {
     parts.push(`## ${message.agentId} (${message.stepId}, ${message.model})`, '', message.content, '');
   }

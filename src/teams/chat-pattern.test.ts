@@ -7,7 +7,9 @@ const runId = 'run_test';
 
 /** A run log in which the given agents spoke, in order, with the given texts. */
 function logOf(turns: [agentId: string, content: string][]): RunEvent[] {
-  const events: RunEvent[] = [{ type: 'run.started', runId, at, task: 't', team: 'chat', pattern: 'chat', agents: [] }];
+  const events: RunEvent[] = [
+    { type: 'run.started', runId, at, task: 't', team: 'chat', pattern: 'chat', agents: [] },
+  ];
   turns.forEach(([agentId, content], i) => {
     const stepId = `${i}-${agentId}`;
     events.push(
@@ -19,24 +21,59 @@ function logOf(turns: [agentId: string, content: string][]): RunEvent[] {
   return events;
 }
 
-const chat = chatPattern({ agentIds: ['coder', 'critic', 'summarizer'], maxRounds: 2, approver: 'critic', approvalKeyword: 'APPROVED' });
+const chat = chatPattern({
+  agentIds: ['coder', 'critic', 'summarizer'],
+  maxRounds: 2,
+  approver: 'critic',
+  approvalKeyword: 'APPROVED',
+});
 
 describe('chatPattern', () => {
   it('takes turns round-robin and numbers rounds', () => {
-    const decision = chat.next(foldRun(logOf([['coder', 'a'], ['critic', '1. bug'], ['summarizer', 's']])));
+    const decision = chat.next(
+      foldRun(
+        logOf([
+          ['coder', 'a'],
+          ['critic', '1. bug'],
+          ['summarizer', 's'],
+        ]),
+      ),
+    );
     expect(decision).toEqual({ kind: 'step', step: { stepId: '003-coder', agentId: 'coder', round: 2 } });
   });
 
   it('finishes the round after the critic approves, so the summarizer still speaks', () => {
-    const afterApproval = foldRun(logOf([['coder', 'a'], ['critic', 'APPROVED: looks good']]));
+    const afterApproval = foldRun(
+      logOf([
+        ['coder', 'a'],
+        ['critic', 'APPROVED: looks good'],
+      ]),
+    );
     expect(chat.next(afterApproval)).toMatchObject({ kind: 'step', step: { agentId: 'summarizer' } });
-    const roundDone = foldRun(logOf([['coder', 'a'], ['critic', 'APPROVED'], ['summarizer', 'final summary']]));
+    const roundDone = foldRun(
+      logOf([
+        ['coder', 'a'],
+        ['critic', 'APPROVED'],
+        ['summarizer', 'final summary'],
+      ]),
+    );
     expect(chat.next(roundDone)).toEqual({ kind: 'finish', stopReason: 'approved', output: 'final summary' });
   });
 
   it('stops with max_rounds when nobody approves', () => {
-    const turns: [string, string][] = [['coder', 'a'], ['critic', '1. bug'], ['summarizer', 's1'], ['coder', 'b'], ['critic', '1. bug'], ['summarizer', 's2']];
-    expect(chat.next(foldRun(logOf(turns)))).toEqual({ kind: 'finish', stopReason: 'max_rounds', output: 's2' });
+    const turns: [string, string][] = [
+      ['coder', 'a'],
+      ['critic', '1. bug'],
+      ['summarizer', 's1'],
+      ['coder', 'b'],
+      ['critic', '1. bug'],
+      ['summarizer', 's2'],
+    ];
+    expect(chat.next(foldRun(logOf(turns)))).toEqual({
+      kind: 'finish',
+      stopReason: 'max_rounds',
+      output: 's2',
+    });
   });
 });
 

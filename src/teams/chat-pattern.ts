@@ -15,7 +15,12 @@ export interface ChatPatternOptions {
  * (so the agents after it, such as a summarizer, still speak) and the run stops `approved`;
  * otherwise it stops after `maxRounds` full rounds with `max_rounds`.
  */
-export function chatPattern({ agentIds, maxRounds, approver, approvalKeyword }: ChatPatternOptions): TeamPattern {
+export function chatPattern({
+  agentIds,
+  maxRounds,
+  approver,
+  approvalKeyword,
+}: ChatPatternOptions): TeamPattern {
   return {
     next(state) {
       const done = completedSteps(state);

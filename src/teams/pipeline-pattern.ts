@@ -7,7 +7,8 @@ export function pipelinePattern(agentIds: readonly string[]): TeamPattern {
     next(state) {
       const index = completedSteps(state);
       const agentId = agentIds[index];
-      if (agentId === undefined) return { kind: 'finish', stopReason: 'completed', output: lastOutput(state) };
+      if (agentId === undefined)
+        return { kind: 'finish', stopReason: 'completed', output: lastOutput(state) };
       return { kind: 'step', step: { stepId: stepIdFor(agentId, index), agentId, round: 1 } };
     },
   };

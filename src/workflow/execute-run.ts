@@ -1,5 +1,5 @@
-import { type AgentMeshError, type ErrorInfo, toAgentMeshError } from '../errors/index.js';
 import type { RunState } from '../core/index.js';
+import { type AgentMeshError, type ErrorInfo, toAgentMeshError } from '../errors/index.js';
 import type { RunRecorder } from './run-recorder.js';
 import type { StepContext, Workflow } from './workflow.js';
 
@@ -27,9 +27,21 @@ export async function executeRun({
 }: ExecuteRunOptions): Promise<RunState> {
   const runId = recorder.state.runId;
   const at = () => now().toISOString();
-  const finish = async (status: 'succeeded' | 'failed' | 'cancelled', stopReason: string, error?: ErrorInfo) => {
+  const finish = async (
+    status: 'succeeded' | 'failed' | 'cancelled',
+    stopReason: string,
+    error?: ErrorInfo,
+  ) => {
     const output = recorder.state.transcript.at(-1)?.content ?? '';
-    await recorder.record({ type: 'run.finished', runId, at: at(), status, stopReason, output, ...(error && { error }) });
+    await recorder.record({
+      type: 'run.finished',
+      runId,
+      at: at(),
+      status,
+      stopReason,
+      output,
+      ...(error && { error }),
+    });
     return recorder.state;
   };
 
@@ -45,7 +57,14 @@ export async function executeRun({
     }
     const decision = workflow.next(recorder.state);
     if (decision.kind === 'finish') {
-      await recorder.record({ type: 'run.finished', runId, at: at(), status: 'succeeded', stopReason: decision.stopReason, output: decision.output });
+      await recorder.record({
+        type: 'run.finished',
+        runId,
+        at: at(),
+        status: 'succeeded',
+        stopReason: decision.stopReason,
+        output: decision.output,
+      });
       return recorder.state;
     }
     const { step } = decision;
@@ -64,10 +83,23 @@ export async function executeRun({
       await workflow.runStep(step, context);
     } catch (thrown) {
       const error: AgentMeshError = toAgentMeshError(thrown);
-      await recorder.record({ type: 'step.failed', runId, at: at(), stepId: step.stepId, agentId: step.agentId, error: error.toInfo() });
+      await recorder.record({
+        type: 'step.failed',
+        runId,
+        at: at(),
+        stepId: step.stepId,
+        agentId: step.agentId,
+        error: error.toInfo(),
+      });
       if (error.code === 'cancelled' || signal.aborted) return finish('cancelled', 'cancelled');
       return finish('failed', `agent_error:${step.agentId}`, error.toInfo());
     }
-    await recorder.record({ type: 'step.completed', runId, at: at(), stepId: step.stepId, agentId: step.agentId });
+    await recorder.record({
+      type: 'step.completed',
+      runId,
+      at: at(),
+      stepId: step.stepId,
+      agentId: step.agentId,
+    });
   }
 }

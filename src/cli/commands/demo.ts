@@ -16,19 +16,40 @@ export const DEMO_TASK =
 export async function demoCommand(flags: RunnerFlags & { offline?: boolean }, io: CliIo): Promise<number> {
   const live = Boolean(io.env.OPENROUTER_API_KEY) && !flags.offline && !flags.baseUrl;
   if (live) {
-    writeLine(io.stderr, 'agentmesh demo: LIVE run against OpenRouter (OPENROUTER_API_KEY is set; pass --offline to simulate).');
+    writeLine(
+      io.stderr,
+      'agentmesh demo: LIVE run against OpenRouter (OPENROUTER_API_KEY is set; pass --offline to simulate).',
+    );
     const config = await resolveCliConfig(flags, io);
-    return executeAndReport({ config, task: DEMO_TASK, team: flags.team ?? 'pipeline', json: Boolean(flags.json), io });
+    return executeAndReport({
+      config,
+      task: DEMO_TASK,
+      team: flags.team ?? 'pipeline',
+      json: Boolean(flags.json),
+      io,
+    });
   }
   const sim = await startSimulator({ latencyMs: 300, ttftMs: 100 });
   try {
-    writeLine(io.stderr, `agentmesh demo: SIMULATED MODEL — no provider key is used; answers come from the built-in simulator at ${sim.url}.`);
-    writeLine(io.stderr, 'agentmesh demo: set OPENROUTER_API_KEY to run the same team live against DeepSeek V3 on OpenRouter.');
+    writeLine(
+      io.stderr,
+      `agentmesh demo: SIMULATED MODEL — no provider key is used; answers come from the built-in simulator at ${sim.url}.`,
+    );
+    writeLine(
+      io.stderr,
+      'agentmesh demo: set OPENROUTER_API_KEY to run the same team live against DeepSeek V3 on OpenRouter.',
+    );
     // The simulator answers as the configured default model would, so the id comes from config.
     const defaults = await resolveCliConfig({ ...flags, model: undefined }, io);
     const model = flags.model ?? defaults.models[defaults.defaultModel]?.id ?? defaults.defaultModel;
     const config = await resolveCliConfig({ ...flags, baseUrl: sim.url, model, apiKey: 'simulated' }, io);
-    return await executeAndReport({ config, task: DEMO_TASK, team: flags.team ?? 'pipeline', json: Boolean(flags.json), io });
+    return await executeAndReport({
+      config,
+      task: DEMO_TASK,
+      team: flags.team ?? 'pipeline',
+      json: Boolean(flags.json),
+      io,
+    });
   } finally {
     await sim.close();
   }

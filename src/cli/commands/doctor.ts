@@ -22,7 +22,9 @@ export async function doctorCommand(flags: RunnerFlags, io: CliIo): Promise<numb
   } catch (thrown) {
     const error = toAgentMeshError(thrown);
     check(false, `config: ${error.message}`);
-    const issues = isAgentMeshError(thrown) ? (thrown as { formatIssues?: () => string[] }).formatIssues?.() : undefined;
+    const issues = isAgentMeshError(thrown)
+      ? (thrown as { formatIssues?: () => string[] }).formatIssues?.()
+      : undefined;
     for (const issue of issues?.slice(1) ?? []) writeLine(io.stdout, `    ${issue}`);
     return EXIT.failed;
   }
@@ -33,22 +35,32 @@ export async function doctorCommand(flags: RunnerFlags, io: CliIo): Promise<numb
   for (const id of providersOfTeam(config, team)) {
     const provider = config.providers[id]!;
     if (provider.requiresApiKey) {
-      check(Boolean(provider.apiKey), `${id}: API key ${provider.apiKey ? 'present' : `missing — set ${provider.apiKeyEnv ?? `providers.${id}.apiKey`}`}`);
+      check(
+        Boolean(provider.apiKey),
+        `${id}: API key ${provider.apiKey ? 'present' : `missing — set ${provider.apiKeyEnv ?? `providers.${id}.apiKey`}`}`,
+      );
       if (!provider.apiKey) continue;
     }
     let listed: string[];
     try {
-      listed = await providers[id]!.listModels({ signal: AbortSignal.any([io.signal, AbortSignal.timeout(10_000)]) });
+      listed = await providers[id]!.listModels({
+        signal: AbortSignal.any([io.signal, AbortSignal.timeout(10_000)]),
+      });
       check(true, `${id}: ${provider.baseUrl} reachable, ${listed.length} models listed`);
     } catch (thrown) {
       check(false, `${id}: ${provider.baseUrl} not usable: ${toAgentMeshError(thrown).message}`);
       continue;
     }
-    const refs = new Set(team.agents.flatMap((a) => [config.agents[a]!.model, ...config.agents[a]!.fallbackModels]));
+    const refs = new Set(
+      team.agents.flatMap((a) => [config.agents[a]!.model, ...config.agents[a]!.fallbackModels]),
+    );
     for (const ref of refs) {
       const model = config.models[ref];
       if (model?.provider !== id) continue;
-      check(listed.includes(model.id), `${ref}: ${listed.includes(model.id) ? 'listed' : `not listed by ${id}; check the model id`}`);
+      check(
+        listed.includes(model.id),
+        `${ref}: ${listed.includes(model.id) ? 'listed' : `not listed by ${id}; check the model id`}`,
+      );
     }
   }
   writeLine(io.stderr, failures === 0 ? 'doctor: all checks passed' : `doctor: ${failures} check(s) failed`);
