@@ -15,7 +15,7 @@ import {
   fixtureReply,
   jsonReply,
   startFixtureServer,
-} from './testing-fixture-server.js';
+} from '../../test/support/fixture-server.js';
 
 const servers: FixtureServer[] = [];
 afterEach(async () => {

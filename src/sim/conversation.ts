@@ -38,7 +38,8 @@ export function readConversation(messages: readonly SimMessage[]): Conversation 
   const match = system ? ROLE_PATTERN.exec(system.content) : null;
   return {
     role: match?.[1] ? (match[1].toLowerCase() as SimRole) : undefined,
-    task: users[0]?.content ?? '',
+    // Teams label the task ("Task:\n…"); the label is not part of what was asked.
+    task: (users[0]?.content ?? '').replace(/^\s*task:\s*/i, ''),
     earlierAnswers: messages.filter((m) => m.role === 'assistant').length,
     contributions: Math.max(0, users.length - 1),
   };

@@ -11,7 +11,7 @@ import {
   jsonReply,
   startFixtureServer,
   unusedPort,
-} from '../testing-fixture-server.js';
+} from '../../../test/support/fixture-server.js';
 import { OpenAiCompatibleProvider } from './openai-compatible-provider.js';
 
 const SECRET = 'sk-or-v1-CANARY-7f3e9d2c1b0a';

@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Where the recorded provider fixtures live: `../shared/reference/fixtures` next to the repository,
- * or `AGENTMESH_FIXTURES_DIR`.
+ * Where the recorded provider wire fixtures live (copied from the team's shared reference, so a fresh
+ * clone has them), or `AGENTMESH_FIXTURES_DIR`.
  */
 export const FIXTURES_DIR =
   process.env.AGENTMESH_FIXTURES_DIR ??
-  fileURLToPath(new URL('../../../shared/reference/fixtures/', import.meta.url));
+  fileURLToPath(new URL('../fixtures/provider-wire/', import.meta.url));
 
 /** One canned HTTP reply. */
 export interface FixtureReply {
