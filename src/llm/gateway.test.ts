@@ -1,4 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  type FixtureReply,
+  type FixtureServer,
+  fixtureReply,
+  jsonReply,
+  startFixtureServer,
+} from '../../test/support/fixture-server.js';
 import type { ModelInfo, ProviderConfig } from '../config/resolved-config.js';
 import { AgentMeshError, AllModelsFailedError, LlmCallError } from '../errors/index.js';
 import {
@@ -9,13 +16,6 @@ import {
 } from './gateway.js';
 import type { Provider } from './provider.js';
 import { OpenAiCompatibleProvider } from './providers/openai-compatible-provider.js';
-import {
-  type FixtureReply,
-  type FixtureServer,
-  fixtureReply,
-  jsonReply,
-  startFixtureServer,
-} from '../../test/support/fixture-server.js';
 
 const servers: FixtureServer[] = [];
 afterEach(async () => {

@@ -67,6 +67,6 @@ export async function runTask(options: RunTaskOptions): Promise<{ state: RunStat
     ...(options.onTextDelta && { onTextDelta: options.onTextDelta }),
   });
   const state = await executeRun({ recorder, workflow, signal, maxCostUsd: config.limits.maxCostUsd, now });
-  const artifactsDir = await writeArtifacts(state, config.store.artifactsDir);
+  const artifactsDir = writeArtifacts(state, config.store.artifactsDir);
   return { state, artifactsDir };
 }

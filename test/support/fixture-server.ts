@@ -9,8 +9,7 @@ import { fileURLToPath } from 'node:url';
  * clone has them), or `AGENTMESH_FIXTURES_DIR`.
  */
 export const FIXTURES_DIR =
-  process.env.AGENTMESH_FIXTURES_DIR ??
-  fileURLToPath(new URL('../fixtures/provider-wire/', import.meta.url));
+  process.env.AGENTMESH_FIXTURES_DIR ?? fileURLToPath(new URL('../fixtures/provider-wire/', import.meta.url));
 
 /** One canned HTTP reply. */
 export interface FixtureReply {

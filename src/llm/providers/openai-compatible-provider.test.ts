@@ -1,9 +1,5 @@
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ProviderConfig } from '../../config/resolved-config.js';
-import { type AgentMeshError, LlmCallError } from '../../errors/index.js';
-import { costOf } from '../cost.js';
-import type { ChatRequest } from '../provider.js';
 import {
   type FixtureReply,
   type FixtureServer,
@@ -12,6 +8,10 @@ import {
   startFixtureServer,
   unusedPort,
 } from '../../../test/support/fixture-server.js';
+import type { ProviderConfig } from '../../config/resolved-config.js';
+import { type AgentMeshError, LlmCallError } from '../../errors/index.js';
+import { costOf } from '../cost.js';
+import type { ChatRequest } from '../provider.js';
 import { OpenAiCompatibleProvider } from './openai-compatible-provider.js';
 
 const SECRET = 'sk-or-v1-CANARY-7f3e9d2c1b0a';
