@@ -1,0 +1,13 @@
+export * from './config/index.js';
+export * from './core/index.js';
+export * from './errors/index.js';
+export * from './llm/index.js';
+export { buildGateway, buildProviders } from './runtime/build-gateway.js';
+export { openRunStore } from './runtime/open-run-store.js';
+export { type RunResult, runResult } from './runtime/run-result.js';
+export { prepareRun, type RunTaskOptions, runTask } from './runtime/run-task.js';
+export { writeArtifacts } from './runtime/write-artifacts.js';
+export * from './store/index.js';
+export { teamWorkflow } from './teams/team-workflow.js';
+export { executeRun } from './workflow/execute-run.js';
+export { type RunEventListener, RunRecorder } from './workflow/run-recorder.js';
