@@ -1,6 +1,6 @@
 import type { AgentConfig, ModelInfo } from '../config/resolved-config.js';
 import type { AttemptRecord, LlmGateway } from '../llm/gateway.js';
-import type { StepContext, WorkflowStep } from '../workflow/workflow.js';
+import type { StepContext, StepEventInput, WorkflowStep } from '../workflow/workflow.js';
 import { buildTurnMessages } from './build-turn-messages.js';
 
 /** Options for {@link runAgentTurn}. */
@@ -18,11 +18,12 @@ export interface AgentTurnOptions {
 }
 
 /**
- * One agent turn: assemble the prompt, call the gateway (which retries and falls back), record every
- * attempt, and add the answer to the transcript. A failure throws; nothing but a validated,
+ * One agent turn: assemble the prompt and call the gateway (which retries and falls back). Failed
+ * attempts are recorded at once; the accepted attempt and the message are returned, for the executor
+ * to store in one transaction with the step's completion. A failure throws; nothing but a validated,
  * non-empty answer ever becomes a message.
  */
-export async function runAgentTurn(options: AgentTurnOptions): Promise<void> {
+export async function runAgentTurn(options: AgentTurnOptions): Promise<StepEventInput[]> {
   const { agent, context, step } = options;
   const messages = buildTurnMessages({
     agentId: agent.id,
@@ -30,6 +31,7 @@ export async function runAgentTurn(options: AgentTurnOptions): Promise<void> {
     task: options.task,
     transcript: context.state.transcript,
   });
+  let accepted: StepEventInput | undefined;
   const result = await options.gateway.call({
     agentId: agent.id,
     models: options.models,
@@ -40,16 +42,23 @@ export async function runAgentTurn(options: AgentTurnOptions): Promise<void> {
     timeoutMs: options.timeoutMs,
     signal: context.signal,
     ...(options.onTextDelta && { onTextDelta: (delta: string) => options.onTextDelta?.(agent.id, delta) }),
-    onAttempt: (attempt) => context.record(attemptEvent(step, attempt)),
+    onAttempt: async (attempt) => {
+      if (attempt.ok) accepted = attemptEvent(step, attempt);
+      else await context.record(attemptEvent(step, attempt));
+    },
   });
-  await context.record({
-    type: 'message.added',
-    stepId: step.stepId,
-    agentId: agent.id,
-    content: result.content,
-    ...(result.reasoningContent && { reasoningContent: result.reasoningContent }),
-    model: `${result.provider}:${result.model}`,
-  });
+  if (!accepted) throw new Error('The gateway returned an answer without reporting its attempt');
+  return [
+    accepted,
+    {
+      type: 'message.added',
+      stepId: step.stepId,
+      agentId: agent.id,
+      content: result.content,
+      ...(result.reasoningContent && { reasoningContent: result.reasoningContent }),
+      model: `${result.provider}:${result.model}`,
+    },
+  ];
 }
 
 function attemptEvent(step: WorkflowStep, attempt: AttemptRecord) {

@@ -2,19 +2,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { isAgentMeshError, toAgentMeshError } from '../errors/index.js';
 import { type CliIo, writeLine } from './cli-io.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
-
-/** Options shared by every command that runs a team. */
-export interface RunnerFlags {
-  config?: string;
-  team?: string;
-  model?: string;
-  baseUrl?: string;
-  apiKey?: string;
-  db?: string;
-  maxCost?: number;
-  json?: boolean;
-  cache?: boolean;
-}
+import type { RunnerFlags } from './runner-flags.js';
 
 const positiveNumber = (flag: string) => (value: string) => {
   const number = Number(value);

@@ -2,7 +2,7 @@ import { loadConfigFile } from '../config/load-config.js';
 import { resolveConfig } from '../config/resolve-config.js';
 import type { ResolvedConfig } from '../config/resolved-config.js';
 import type { CliIo } from './cli-io.js';
-import type { RunnerFlags } from './main.js';
+import type { RunnerFlags } from './runner-flags.js';
 
 /** Loads agentmesh.yaml (when present) and applies flags, which win over the environment. */
 export async function resolveCliConfig(flags: RunnerFlags, io: CliIo): Promise<ResolvedConfig> {

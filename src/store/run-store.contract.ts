@@ -53,6 +53,28 @@ export function describeRunStoreContract(name: string, makeStore: MakeRunStore):
       expect((await store.events('run_other'))[0]?.seq).toBe(1);
     });
 
+    it('appends a batch in order with consecutive seqs', async () => {
+      const log = sampleRunLog({ runId: 'run_batch' });
+      await store.append(log[0]!);
+      const stored = await store.appendAll(log.slice(1));
+      expect(stored.map((e) => e.seq)).toEqual(log.slice(1).map((_, i) => i + 2));
+      expect(await store.events('run_batch')).toStrictEqual(
+        log.map((event, i) => ({ ...event, seq: i + 1 })),
+      );
+      expect(await store.getRun('run_batch')).toMatchObject({ status: foldRun(log).status });
+    });
+
+    it('stores none of a batch when one of its events is invalid', async () => {
+      const log = sampleRunLog({ runId: 'run_atomic' });
+      await store.append(log[0]!);
+      const stray = { ...log[1]!, runId: 'run_unknown' } as RunEvent;
+      await expect(store.appendAll([log[1]!, log[2]!, stray])).rejects.toMatchObject({
+        code: 'run_not_found',
+      });
+      expect(await store.events('run_atomic')).toHaveLength(1);
+      expect((await store.getRun('run_atomic'))?.calls).toBe(0);
+    });
+
     it('answers an unknown run with an empty log, no summary and no calls', async () => {
       expect(await store.events('run_nope')).toEqual([]);
       expect(await store.getRun('run_nope')).toBeUndefined();

@@ -48,6 +48,8 @@ export interface ListRunsOptions {
 export interface RunStore {
   /** Appends an event (a run begins with `run.started`) and updates the projections atomically. */
   append(event: RunEvent): Promise<StoredRunEvent>;
+  /** Appends several events all-or-nothing (one transaction), e.g. an answer and the step it completes. */
+  appendAll(events: readonly RunEvent[]): Promise<StoredRunEvent[]>;
   /** The run's whole log in order, or an empty list for an unknown run. */
   events(runId: string): Promise<StoredRunEvent[]>;
   getRun(runId: string): Promise<RunSummary | undefined>;

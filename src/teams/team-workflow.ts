@@ -29,7 +29,7 @@ export function teamWorkflow({ config, team, task, gateway, onTextDelta }: TeamW
           message: `Team "${team.id}" schedules agent "${step.agentId}", which is not configured; define it under agents: in agentmesh.yaml.`,
         });
       }
-      await runAgentTurn({
+      return runAgentTurn({
         agent,
         models: [agent.model, ...agent.fallbackModels].map((ref) => modelFor(config, ref)),
         gateway,

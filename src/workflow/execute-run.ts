@@ -1,7 +1,7 @@
-import type { RunState } from '../core/index.js';
+import type { RunEvent, RunState } from '../core/index.js';
 import { type AgentMeshError, type ErrorInfo, toAgentMeshError } from '../errors/index.js';
 import type { RunRecorder } from './run-recorder.js';
-import type { StepContext, Workflow } from './workflow.js';
+import type { StepContext, StepEventInput, Workflow } from './workflow.js';
 
 /** Options for {@link executeRun}. */
 export interface ExecuteRunOptions {
@@ -76,11 +76,12 @@ export async function executeRun({
         return recorder.state;
       },
       record: async (event) => {
-        await recorder.record({ ...event, runId, at: at() } as Parameters<RunRecorder['record']>[0]);
+        await recorder.record(stamp(event, runId, at()));
       },
     };
+    let results: StepEventInput[];
     try {
-      await workflow.runStep(step, context);
+      results = await workflow.runStep(step, context);
     } catch (thrown) {
       const error: AgentMeshError = toAgentMeshError(thrown);
       await recorder.record({
@@ -94,12 +95,14 @@ export async function executeRun({
       if (error.code === 'cancelled' || signal.aborted) return finish('cancelled', 'cancelled');
       return finish('failed', `agent_error:${step.agentId}`, error.toInfo());
     }
-    await recorder.record({
-      type: 'step.completed',
-      runId,
-      at: at(),
-      stepId: step.stepId,
-      agentId: step.agentId,
-    });
+    // The step's result and its completion are one transaction: a resumed run never sees one without the other.
+    await recorder.recordAll([
+      ...results.map((event) => stamp(event, runId, at())),
+      { type: 'step.completed', runId, at: at(), stepId: step.stepId, agentId: step.agentId },
+    ]);
   }
+}
+
+function stamp(event: StepEventInput, runId: string, at: string): RunEvent {
+  return { ...event, runId, at } as RunEvent;
 }

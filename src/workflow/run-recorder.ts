@@ -27,9 +27,17 @@ export class RunRecorder {
 
   /** Stores one event, then folds it and notifies listeners. */
   async record(event: RunEvent): Promise<StoredRunEvent> {
-    const stored = await this.store.append(event);
-    this.#state = applyRunEvent(this.#state, event);
-    for (const listener of this.listeners) listener(stored, this.#state);
+    const [stored] = await this.recordAll([event]);
+    return stored!;
+  }
+
+  /** Stores events in one transaction (all or none), then folds and announces each. */
+  async recordAll(events: readonly RunEvent[]): Promise<StoredRunEvent[]> {
+    const stored = await this.store.appendAll(events);
+    for (const event of stored) {
+      this.#state = applyRunEvent(this.#state, event);
+      for (const listener of this.listeners) listener(event, this.#state);
+    }
     return stored;
   }
 }

@@ -27,8 +27,11 @@ export interface StepContext {
 /** A workflow the executor can drive: a pure scheduling decision plus a way to run each step. */
 export interface Workflow {
   next(state: RunState): WorkflowDecision;
-  /** Runs one step; throws an AgentMeshError when the step fails. */
-  runStep(step: WorkflowStep, context: StepContext): Promise<void>;
+  /**
+   * Runs one step and returns its result events (e.g. the answer), which the executor stores in the
+   * same transaction as `step.completed`; throws an AgentMeshError when the step fails.
+   */
+  runStep(step: WorkflowStep, context: StepContext): Promise<StepEventInput[]>;
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -1,8 +1,8 @@
 import { startSimulator } from '../../sim/simulator.js';
 import { type CliIo, writeLine } from '../cli-io.js';
 import { executeAndReport } from '../execute-and-report.js';
-import type { RunnerFlags } from '../main.js';
 import { resolveCliConfig } from '../resolve-cli-config.js';
+import type { RunnerFlags } from '../runner-flags.js';
 
 /** The built-in example task of the demo. */
 export const DEMO_TASK =

@@ -5,8 +5,8 @@ import { buildProviders } from '../../runtime/build-gateway.js';
 import { providersOfTeam } from '../../runtime/preflight.js';
 import { type CliIo, writeLine } from '../cli-io.js';
 import { EXIT } from '../exit-codes.js';
-import type { RunnerFlags } from '../main.js';
 import { resolveCliConfig } from '../resolve-cli-config.js';
+import type { RunnerFlags } from '../runner-flags.js';
 
 /** `agentmesh doctor`: config valid, keys present, providers reachable, model slugs listed. Exit 1 if any check fails. */
 export async function doctorCommand(flags: RunnerFlags, io: CliIo): Promise<number> {

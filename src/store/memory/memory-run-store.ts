@@ -29,6 +29,33 @@ export class MemoryRunStore implements RunStore {
   /** Appends an event and updates the run's summary and LLM calls in one synchronous step. */
   async append(event: RunEvent): Promise<StoredRunEvent> {
     this.#assertOpen();
+    return this.#appendOne(event);
+  }
+
+  /** Appends events all-or-nothing: on an invalid event, the runs touched are restored. */
+  async appendAll(events: readonly RunEvent[]): Promise<StoredRunEvent[]> {
+    this.#assertOpen();
+    const before = new Map(
+      events.map(({ runId }) => {
+        const entry = this.#runs.get(runId);
+        return [
+          runId,
+          entry && { ...entry, payloads: [...entry.payloads], calls: [...entry.calls] },
+        ] as const;
+      }),
+    );
+    try {
+      return events.map((event) => this.#appendOne(event));
+    } catch (error) {
+      for (const [runId, entry] of before) {
+        if (entry) this.#runs.set(runId, entry);
+        else this.#runs.delete(runId);
+      }
+      throw error;
+    }
+  }
+
+  #appendOne(event: RunEvent): StoredRunEvent {
     const payload = serializeRunEvent(event);
     let entry = this.#runs.get(event.runId);
     if (event.type === 'run.started') {

@@ -56,7 +56,7 @@ export class SqliteRunStore implements RunStore {
   readonly path: string;
   readonly #db: Database.Database;
   readonly #stmts: Statements;
-  readonly #appendTx: (event: RunEvent, payload: string) => number;
+  readonly #appendTx: (events: readonly RunEvent[], payloads: readonly string[]) => number[];
 
   private constructor(db: Database.Database, path: string) {
     this.#db = db;
@@ -66,8 +66,10 @@ export class SqliteRunStore implements RunStore {
     ) as Statements;
     // IMMEDIATE takes the write lock before reading MAX(seq), so two processes appending to one
     // run wait on busy_timeout instead of both computing the same seq.
-    const tx = db.transaction((event: RunEvent, payload: string) => this.#appendInTx(event, payload));
-    this.#appendTx = (event, payload) => tx.immediate(event, payload);
+    const tx = db.transaction((events: readonly RunEvent[], payloads: readonly string[]) =>
+      events.map((event, i) => this.#appendInTx(event, payloads[i]!)),
+    );
+    this.#appendTx = (events, payloads) => tx.immediate(events, payloads);
   }
 
   /** Opens (creating if needed) and migrates the store at `path`; throws a one-line `store` error. */
@@ -95,9 +97,15 @@ export class SqliteRunStore implements RunStore {
 
   /** Appends an event and updates `runs` and `llm_calls` in one transaction. */
   async append(event: RunEvent): Promise<StoredRunEvent> {
-    const payload = serializeRunEvent(event);
-    const seq = this.#guard('append to', () => this.#appendTx(event, payload));
-    return parseStoredRunEvent(payload, seq);
+    const [stored] = await this.appendAll([event]);
+    return stored!;
+  }
+
+  /** Appends events in one transaction: all are stored, or none. */
+  async appendAll(events: readonly RunEvent[]): Promise<StoredRunEvent[]> {
+    const payloads = events.map(serializeRunEvent);
+    const seqs = this.#guard('append to', () => this.#appendTx(events, payloads));
+    return payloads.map((payload, i) => parseStoredRunEvent(payload, seqs[i]!));
   }
 
   /** The run's log in seq order; empty for an unknown run. */
