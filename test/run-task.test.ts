@@ -75,9 +75,17 @@ describe('runTask', () => {
   });
 
   it('treats an empty answer as a failed attempt, never as a message', async () => {
-    const { state } = await runWith((system, index) => (index === 0 ? '   ' : `${roleOf(system)} ok`));
+    const { state, store } = await runWith((system, index) => (index === 0 ? '   ' : `${roleOf(system)} ok`));
     expect(state.transcript[0]).toMatchObject({ agentId: 'planner', content: 'planner ok' });
     expect(state.calls).toBe(6);
+    // The rejected answer was still billed: six paid calls at $0.01, in the fold and in the store's projection.
+    expect(state.usage.costUsd).toBeCloseTo(0.06);
+    expect((await store.getRun(state.runId))?.usage.costUsd).toBeCloseTo(0.06);
+    expect((await store.llmCalls(state.runId))[0]).toMatchObject({
+      outcome: 'error',
+      errorCode: 'llm_empty_response',
+      costUsd: 0.01,
+    });
   });
 
   it('fails the run at the agent whose calls all fail, keeping the partial transcript and artifacts', async () => {

@@ -84,5 +84,6 @@ function attemptEvent(step: WorkflowStep, attempt: AttemptRecord) {
     type: 'llm.failed' as const,
     error: attempt.error.toInfo(),
     ...(attempt.error.status !== undefined && { status: attempt.error.status }),
+    ...(attempt.usage && { usage: attempt.usage }),
   };
 }

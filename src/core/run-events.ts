@@ -55,6 +55,8 @@ export interface LlmFailedEvent extends EventBase {
   latencyMs: number;
   error: ErrorInfo;
   status?: number;
+  /** Tokens billed although the attempt was rejected (an empty answer). */
+  usage?: Usage;
 }
 
 /** A validated, non-empty agent output joined the transcript. */

@@ -66,7 +66,11 @@ export function applyRunEvent(state: RunState | undefined, event: RunEvent): Run
     case 'llm.completed':
       return { ...state, usage: addUsage(state.usage, event.usage), calls: state.calls + 1 };
     case 'llm.failed':
-      return { ...state, calls: state.calls + 1 };
+      return {
+        ...state,
+        usage: event.usage ? addUsage(state.usage, event.usage) : state.usage,
+        calls: state.calls + 1,
+      };
     case 'message.added': {
       const { stepId, agentId, content, reasoningContent, model } = event;
       const message: TranscriptMessage = { stepId, agentId, content, model };

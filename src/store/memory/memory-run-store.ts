@@ -137,7 +137,11 @@ function applyToSummary(summary: RunSummary, event: RunEvent): RunSummary {
     case 'llm.completed':
       return { ...next, usage: addUsage(summary.usage, event.usage), calls: summary.calls + 1 };
     case 'llm.failed':
-      return { ...next, calls: summary.calls + 1 };
+      return {
+        ...next,
+        usage: event.usage ? addUsage(summary.usage, event.usage) : summary.usage,
+        calls: summary.calls + 1,
+      };
     case 'run.finished':
       return { ...next, status: event.status, stopReason: event.stopReason };
     default:
