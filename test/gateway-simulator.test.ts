@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_RATE_LIMIT } from '../src/config/defaults/settings.js';
 import type { ModelInfo, ProviderConfig } from '../src/config/resolved-config.js';
 import type { ChatMessage } from '../src/core/index.js';
 import { AllModelsFailedError, type LlmCallError } from '../src/errors/index.js';
@@ -21,6 +22,7 @@ function providerFor(sim: RunningSimulator, headers: Record<string, string> = {}
     requiresApiKey: false,
     headers,
     streamUsage: true,
+    rateLimit: DEFAULT_RATE_LIMIT,
   };
   return new OpenAiCompatibleProvider({ config });
 }
@@ -31,6 +33,7 @@ const model: ModelInfo = {
   id: 'sim-model',
   pricing: null,
   contextWindow: null,
+  rateLimit: null,
 };
 
 /** A gateway with instant, recorded backoff so fault tests are fast and deterministic. */

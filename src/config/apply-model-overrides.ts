@@ -1,4 +1,5 @@
 import { CUSTOM_PROVIDER_ID } from './defaults/providers.js';
+import { DEFAULT_RATE_LIMIT } from './defaults/settings.js';
 import type { IssueCollector } from './issue-collector.js';
 import { parseModelRef } from './model-ref.js';
 import { bareIdMatches, modelRefProblem } from './resolve-models.js';
@@ -48,6 +49,7 @@ export function applyModelOverrides(options: ModelOverrideOptions): string {
       requiresApiKey: false,
       headers: {},
       streamUsage: true,
+      rateLimit: DEFAULT_RATE_LIMIT,
     };
     defaultModel = `${CUSTOM_PROVIDER_ID}:${id}`;
     models[defaultModel] ??= {
@@ -56,6 +58,7 @@ export function applyModelOverrides(options: ModelOverrideOptions): string {
       id,
       pricing: null,
       contextWindow: null,
+      rateLimit: null,
     };
     for (const agent of Object.values(agents)) {
       agent.model = defaultModel;

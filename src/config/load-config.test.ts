@@ -128,7 +128,7 @@ describe('loadConfigFile', () => {
   it('reports a bad enum value listing the allowed values', async () => {
     const error = await loadError('teams:\n  mine:\n    pattern: swarm\n    agents: [coder]\n');
     expect(error.message).toBe(
-      'agentmesh.yaml:3: teams.mine.pattern: expected one of: pipeline, chat, got "swarm"',
+      'agentmesh.yaml:3: teams.mine.pattern: expected one of: pipeline, chat, code, got "swarm"',
     );
   });
 

@@ -49,6 +49,7 @@ export function resolveAgents(
       fallbackModels: entry.fallbackModels ?? start.fallbackModels,
       temperature: entry.temperature ?? start.temperature,
       maxTokens: entry.maxTokens ?? start.maxTokens,
+      cache: entry.cache ?? start.cache,
     };
   }
   return agents;

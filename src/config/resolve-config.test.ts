@@ -240,6 +240,7 @@ describe('resolveConfig overrides', () => {
       requiresApiKey: false,
       headers: {},
       streamUsage: true,
+      rateLimit: { rpm: null, tpm: null, windowMs: 60_000, maxInFlight: null },
     });
     expect(config.models['custom:llama3.1:8b']).toEqual({
       ref: 'custom:llama3.1:8b',
@@ -247,6 +248,7 @@ describe('resolveConfig overrides', () => {
       id: 'llama3.1:8b',
       pricing: null,
       contextWindow: null,
+      rateLimit: null,
     });
     expect(config.defaultModel).toBe('custom:llama3.1:8b');
     for (const agent of Object.values(config.agents)) {

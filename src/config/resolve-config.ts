@@ -3,7 +3,7 @@ import { AgentMeshError } from '../errors/index.js';
 import { applyModelOverrides, type SourcedValue } from './apply-model-overrides.js';
 import { closestMatch } from './closest-match.js';
 import { DEFAULT_MODEL_REF } from './defaults/providers.js';
-import { DEFAULT_STORE, DEFAULT_STREAM } from './defaults/settings.js';
+import { DEFAULT_CACHE, DEFAULT_SANDBOX, DEFAULT_STORE, DEFAULT_STREAM } from './defaults/settings.js';
 import { DEFAULT_TEAM_ID } from './defaults/teams.js';
 import { IssueCollector } from './issue-collector.js';
 import type { LoadedConfigFile } from './load-config.js';
@@ -29,6 +29,8 @@ export interface ConfigOverrides {
   db?: string;
   /** `--team`: the team runs use unless told otherwise. */
   team?: string;
+  /** `--no-cache`: neither read nor write the response cache. */
+  noCache?: boolean;
 }
 
 /** Options for {@link resolveConfig}. */
@@ -102,6 +104,7 @@ export function resolveConfig({ file, env, cwd, overrides = {} }: ResolveConfigO
   const limits = resolveLimits(config.limits, overrides.maxCostUsd, issues);
   const db = fromFlagOrEnv(overrides.db, '--db', 'AGENTMESH_DB');
   const storePath = db?.value ?? config.store?.path ?? DEFAULT_STORE.path;
+  const cachePath = config.cache?.path ?? DEFAULT_CACHE.path;
   issues.throwIfAny();
   return {
     source: file?.path ?? null,
@@ -117,6 +120,20 @@ export function resolveConfig({ file, env, cwd, overrides = {} }: ResolveConfigO
       artifactsDir: resolve(cwd, config.store?.artifactsDir ?? DEFAULT_STORE.artifactsDir),
     },
     stream: config.stream ?? DEFAULT_STREAM,
+    cache: {
+      enabled: overrides.noCache === true ? false : (config.cache?.enabled ?? DEFAULT_CACHE.enabled),
+      path: cachePath === ':memory:' ? cachePath : resolve(cwd, cachePath),
+      ttlMs: (config.cache?.ttlSeconds ?? DEFAULT_CACHE.ttlSeconds) * 1000,
+      maxEntries: config.cache?.maxEntries ?? DEFAULT_CACHE.maxEntries,
+    },
+    sandbox: {
+      mode: config.sandbox?.mode ?? DEFAULT_SANDBOX.mode,
+      timeoutMs: config.sandbox?.timeoutMs ?? DEFAULT_SANDBOX.timeoutMs,
+      cpuSeconds: config.sandbox?.cpuSeconds ?? DEFAULT_SANDBOX.cpuSeconds,
+      memoryMb: config.sandbox?.memoryMb ?? DEFAULT_SANDBOX.memoryMb,
+      maxProcesses: config.sandbox?.maxProcesses ?? DEFAULT_SANDBOX.maxProcesses,
+      maxOutputBytes: config.sandbox?.maxOutputBytes ?? DEFAULT_SANDBOX.maxOutputBytes,
+    },
   };
 }
 

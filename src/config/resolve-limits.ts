@@ -1,11 +1,14 @@
 import { DEFAULT_LIMITS } from './defaults/settings.js';
 import type { IssueCollector } from './issue-collector.js';
-import type { LimitsConfig } from './resolved-config.js';
+import type { Budget, LimitsConfig } from './resolved-config.js';
 import type { FileConfig } from './schema.js';
+
+type LimitsFile = FileConfig['limits'];
+type BudgetFile = { usd?: number | null | undefined; tokens?: number | null | undefined } | null | undefined;
 
 /** `limits:` over the defaults, with `--max-cost` on top; `maxCostUsd: null` in the file removes the cap. */
 export function resolveLimits(
-  file: FileConfig['limits'],
+  file: LimitsFile,
   maxCostOverride: number | undefined,
   issues: IssueCollector,
 ): LimitsConfig {
@@ -24,9 +27,30 @@ export function resolveLimits(
     );
   }
   const fileCap = file?.maxCostUsd === undefined ? DEFAULT_LIMITS.maxCostUsd : file.maxCostUsd;
+  const breaker = file?.breaker;
+  const agents: Record<string, Budget> = {};
+  for (const [agentId, budget] of Object.entries(file?.budgets?.agents ?? {}))
+    agents[agentId] = budgetOf(budget);
   return {
     maxCostUsd: maxCostOverride ?? fileCap,
+    maxTokens: file?.maxTokens === undefined ? DEFAULT_LIMITS.maxTokens : file.maxTokens,
+    budgets: { day: budgetOf(file?.budgets?.day), agents },
     callTimeoutMs: file?.callTimeoutMs ?? DEFAULT_LIMITS.callTimeoutMs,
     retry,
+    breaker: {
+      consecutiveFailures: breaker?.consecutiveFailures ?? DEFAULT_LIMITS.breaker.consecutiveFailures,
+      failureRatio: breaker?.failureRatio ?? DEFAULT_LIMITS.breaker.failureRatio,
+      minCalls: breaker?.minCalls ?? DEFAULT_LIMITS.breaker.minCalls,
+      windowMs: breaker?.windowMs ?? DEFAULT_LIMITS.breaker.windowMs,
+      cooldownMs: breaker?.cooldownMs ?? DEFAULT_LIMITS.breaker.cooldownMs,
+    },
+    queue: {
+      maxWaiting: file?.queue?.maxWaiting ?? DEFAULT_LIMITS.queue.maxWaiting,
+      timeoutMs: file?.queue?.timeoutMs ?? DEFAULT_LIMITS.queue.timeoutMs,
+    },
   };
+}
+
+function budgetOf(file: BudgetFile): Budget {
+  return { usd: file?.usd ?? null, tokens: file?.tokens ?? null };
 }

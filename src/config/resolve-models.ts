@@ -3,6 +3,7 @@ import { closestMatch } from './closest-match.js';
 import type { ConfigErrorCode } from './config-error.js';
 import type { IssueCollector } from './issue-collector.js';
 import { parseModelRef } from './model-ref.js';
+import { resolveRateLimit } from './resolve-rate-limit.js';
 import type { ModelInfo, ModelPricing, ProviderConfig } from './resolved-config.js';
 import type { FileConfig, ModelFileConfig } from './schema.js';
 
@@ -16,7 +17,13 @@ export function resolveModels(
   for (const [ref, entry] of Object.entries(DEFAULT_MODEL_PRICES)) {
     const parsed = parseModelRef(ref);
     if (parsed === null) continue;
-    models[ref] = { ref, ...parsed, pricing: { ...entry.pricing }, contextWindow: entry.contextWindow };
+    models[ref] = {
+      ref,
+      ...parsed,
+      pricing: { ...entry.pricing },
+      contextWindow: entry.contextWindow,
+      rateLimit: null,
+    };
   }
   for (const [ref, given] of Object.entries(file ?? {})) {
     const entry = given ?? {};
@@ -41,6 +48,7 @@ export function resolveModels(
       ...parsed,
       pricing,
       contextWindow: entry.contextWindow ?? base?.contextWindow ?? null,
+      rateLimit: entry.rateLimit ? resolveRateLimit(entry.rateLimit) : (base?.rateLimit ?? null),
     };
   }
   return models;

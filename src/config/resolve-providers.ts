@@ -1,5 +1,6 @@
 import { BUILTIN_PROVIDERS } from './defaults/providers.js';
 import type { IssueCollector } from './issue-collector.js';
+import { resolveRateLimit } from './resolve-rate-limit.js';
 import type { ProviderConfig } from './resolved-config.js';
 import type { FileConfig } from './schema.js';
 
@@ -47,6 +48,7 @@ export function resolveProviders(
         entry.requiresApiKey ?? base?.requiresApiKey ?? (fileKey !== null || apiKeyEnv !== null),
       headers: { ...base?.headers, ...entry.headers },
       streamUsage: entry.streamUsage ?? base?.streamUsage ?? true,
+      rateLimit: resolveRateLimit(entry.rateLimit, base?.rateLimit),
     };
   }
   for (const provider of Object.values(providers)) {

@@ -1,4 +1,5 @@
 import { closestMatch } from './closest-match.js';
+import { DEFAULT_MAX_ITERATIONS } from './defaults/settings.js';
 import { BUILTIN_TEAMS, DEFAULT_APPROVAL_KEYWORD } from './defaults/teams.js';
 import type { IssueCollector } from './issue-collector.js';
 import type { AgentConfig, TeamConfig } from './resolved-config.js';
@@ -29,6 +30,7 @@ export function resolveTeams(file: FileConfig['teams'], issues: IssueCollector):
       maxRounds: entry.maxRounds ?? base?.maxRounds ?? (pattern === 'chat' ? 3 : 1),
       approver: entry.approver === undefined ? (base?.approver ?? null) : entry.approver,
       approvalKeyword: entry.approvalKeyword ?? base?.approvalKeyword ?? DEFAULT_APPROVAL_KEYWORD,
+      maxIterations: entry.maxIterations ?? base?.maxIterations ?? DEFAULT_MAX_ITERATIONS,
     };
   }
   return teams;

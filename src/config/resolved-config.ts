@@ -13,8 +13,19 @@ export interface ModelInfo {
   provider: string;
   /** The id sent to the provider. */
   id: string;
+  /** Null when no price is known: its calls are recorded with an unknown cost, never as free. */
   pricing: ModelPricing | null;
   contextWindow: number | null;
+  /** Limits of this model alone, on top of its provider's; null when none are set. */
+  rateLimit: RateLimitConfig | null;
+}
+
+/** Requests and tokens per window, and calls in flight; null means no limit. */
+export interface RateLimitConfig {
+  rpm: number | null;
+  tpm: number | null;
+  windowMs: number;
+  maxInFlight: number | null;
 }
 
 /** An OpenAI-compatible endpoint (OpenRouter, DeepSeek, OpenAI, Ollama, vLLM, llama.cpp, …). */
@@ -32,6 +43,8 @@ export interface ProviderConfig {
   headers: Record<string, string>;
   /** Ask for `stream_options.include_usage` when streaming. */
   streamUsage: boolean;
+  /** Account-wide limits, shared by every agent using this provider's key. */
+  rateLimit: RateLimitConfig;
 }
 
 /** A role agent. */
@@ -46,12 +59,14 @@ export interface AgentConfig {
   fallbackModels: string[];
   temperature: number;
   maxTokens: number;
+  /** Whether this agent's calls may be answered from the response cache. */
+  cache: boolean;
 }
 
 /** A team: agents and the pattern they follow. */
 export interface TeamConfig {
   id: string;
-  pattern: 'pipeline' | 'chat';
+  pattern: 'pipeline' | 'chat' | 'code';
   description: string;
   agents: string[];
   /** chat: stop after this many full rounds. */
@@ -60,6 +75,8 @@ export interface TeamConfig {
   approver: string | null;
   /** chat: the word that counts as approval. */
   approvalKeyword: string;
+  /** code: runner/debugger rounds before the team gives up. */
+  maxIterations: number;
 }
 
 /** Retry policy of one LLM call on one model. */
@@ -70,12 +87,67 @@ export interface RetryConfig {
   maxDelayMs: number;
 }
 
+/** A budget in USD and tokens; null means no cap. */
+export interface Budget {
+  usd: number | null;
+  tokens: number | null;
+}
+
+/** Budgets beyond the single run. */
+export interface BudgetsConfig {
+  /** All runs in one UTC day. */
+  day: Budget;
+  /** Per agent id, all runs in one UTC day. */
+  agents: Record<string, Budget>;
+}
+
+/** When a provider+model's circuit breaker opens and how long it stays open. */
+export interface BreakerConfig {
+  consecutiveFailures: number;
+  /** Open when this share of calls in `windowMs` failed; null: consecutive failures only. */
+  failureRatio: number | null;
+  minCalls: number;
+  windowMs: number;
+  cooldownMs: number;
+}
+
+/** The bounded queue of calls waiting for a rate limit or a free slot. */
+export interface QueueConfig {
+  maxWaiting: number;
+  timeoutMs: number;
+}
+
 /** Limits that apply to every run. */
 export interface LimitsConfig {
-  /** Stop a run before a step once its cost reaches this. */
+  /** A call whose worst-case cost would take the run past this is refused. */
   maxCostUsd: number | null;
+  /** The same, in prompt + completion tokens. */
+  maxTokens: number | null;
+  budgets: BudgetsConfig;
   callTimeoutMs: number;
   retry: RetryConfig;
+  breaker: BreakerConfig;
+  queue: QueueConfig;
+}
+
+/** The exact-match response cache. */
+export interface CacheConfig {
+  enabled: boolean;
+  /** Absolute path of its SQLite file, or `:memory:`. */
+  path: string;
+  ttlMs: number;
+  maxEntries: number;
+}
+
+/** Limits of the sandbox that runs generated code. */
+export interface SandboxConfig {
+  /** `auto`: bubblewrap when installed, else a plain subprocess (weaker isolation, said so in results). */
+  mode: 'auto' | 'bubblewrap' | 'subprocess';
+  timeoutMs: number;
+  cpuSeconds: number;
+  memoryMb: number;
+  maxProcesses: number;
+  maxOutputBytes: number;
 }
 
 /** The configuration after parsing, defaults and checks: nothing optional left. */
@@ -92,4 +164,6 @@ export interface ResolvedConfig {
   store: { path: string; artifactsDir: string };
   /** Stream answers from providers. */
   stream: boolean;
+  cache: CacheConfig;
+  sandbox: SandboxConfig;
 }

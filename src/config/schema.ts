@@ -14,7 +14,27 @@ import {
 } from './schema-fields.js';
 
 /** Team patterns the runtime knows. */
-export const TEAM_PATTERNS = ['pipeline', 'chat'] as const;
+export const TEAM_PATTERNS = ['pipeline', 'chat', 'code'] as const;
+
+/** Where the code team runs generated code. */
+export const SANDBOX_MODES = ['auto', 'bubblewrap', 'subprocess'] as const;
+
+/** `rateLimit:` of a provider or a model: requests and tokens per window, and calls in flight. */
+export const rateLimitFileSchema = mapping({
+  /** Requests per window (per minute unless `windowMs` says otherwise). */
+  rpm: opt(numberIn({ min: 1, int: true })),
+  /** Prompt + completion tokens per window. */
+  tpm: opt(numberIn({ min: 1, int: true })),
+  /** Length of the window `rpm` and `tpm` count over. @default 60000 */
+  windowMs: opt(numberIn({ min: 1, int: true })),
+  maxInFlight: opt(numberIn({ min: 1, int: true })),
+});
+
+/** A budget in USD and/or tokens. */
+export const budgetFileSchema = mapping({
+  usd: opt(numberIn({ min: 0 })),
+  tokens: opt(numberIn({ min: 0, int: true })),
+});
 
 /** `providers.<id>`: an OpenAI-compatible endpoint; for a built-in id, only the given fields change. */
 export const providerFileSchema = mapping({
@@ -25,6 +45,8 @@ export const providerFileSchema = mapping({
   headers: opt(recordOf(text(), 'header names to string values')),
   requiresApiKey: opt(flag()),
   streamUsage: opt(flag()),
+  /** Shared by every agent that uses this provider (one account-wide limit). */
+  rateLimit: opt(rateLimitFileSchema),
 });
 
 /** `models.<provider:id>`: prices in USD per 1M tokens and the context window. */
@@ -33,6 +55,7 @@ export const modelFileSchema = mapping({
   cachedInput: opt(numberIn({ min: 0 })),
   output: opt(numberIn({ min: 0 })),
   contextWindow: opt(numberIn({ min: 1, int: true })),
+  rateLimit: opt(rateLimitFileSchema),
 });
 
 /** `agents.<id>`: a built-in role id overrides the given fields; a new agent needs `role` or `systemPrompt`. */
@@ -45,6 +68,8 @@ export const agentFileSchema = mapping({
   fallbackModels: opt(textList({ what: 'model refs' })),
   temperature: opt(numberIn({ min: 0, max: 2 })),
   maxTokens: opt(numberIn({ min: 1, int: true })),
+  /** Use the response cache for this agent's calls. @default cache.enabled */
+  cache: opt(flag()),
 });
 
 /** `teams.<id>`: agents and the pattern they follow. */
@@ -56,12 +81,43 @@ export const teamFileSchema = mapping({
   /** `null` explicitly removes a built-in team's approver. */
   approver: opt(text({ nonEmpty: true })),
   approvalKeyword: opt(text({ nonEmpty: true })),
+  /** code: runner/debugger rounds before giving up. */
+  maxIterations: opt(numberIn({ min: 1, int: true })),
 });
 
 /** `limits`: budgets, timeouts and retries for every run. */
 export const limitsFileSchema = mapping({
   /** `null` explicitly removes the cap. */
   maxCostUsd: opt(numberIn({ min: 0 })),
+  /** Per run, prompt + completion tokens; `null` removes the cap. */
+  maxTokens: opt(numberIn({ min: 0, int: true })),
+  budgets: opt(
+    mapping({
+      /** Across all runs in one UTC day. */
+      day: opt(budgetFileSchema),
+      /** Per agent, across all runs in one UTC day. */
+      agents: opt(recordOf(opt(budgetFileSchema), 'agent ids to daily budgets')),
+    }),
+  ),
+  breaker: opt(
+    mapping({
+      /** Open after this many failures in a row. */
+      consecutiveFailures: opt(numberIn({ min: 1, int: true })),
+      /** Or open when this share of calls in `windowMs` failed (with at least `minCalls` calls). */
+      failureRatio: opt(numberIn({ min: 0, max: 1 })),
+      minCalls: opt(numberIn({ min: 1, int: true })),
+      windowMs: opt(numberIn({ min: 1, int: true })),
+      /** How long an open breaker waits before letting one probe call through. */
+      cooldownMs: opt(numberIn({ min: 1, int: true })),
+    }),
+  ),
+  /** Calls waiting for a rate limit or a free slot. */
+  queue: opt(
+    mapping({
+      maxWaiting: opt(numberIn({ min: 0, int: true })),
+      timeoutMs: opt(numberIn({ min: 1, int: true })),
+    }),
+  ),
   callTimeoutMs: opt(numberIn({ min: 1, int: true })),
   retry: opt(
     mapping({
@@ -82,8 +138,26 @@ export const fileConfigSchema = mapping({
   limits: opt(limitsFileSchema),
   store: opt(mapping({ path: opt(text({ nonEmpty: true })), artifactsDir: opt(text({ nonEmpty: true })) })),
   stream: opt(flag()),
-  // Accepted now, read by later features (response cache, PII guard, telemetry, distributed workers).
-  cache: opt(freeForm()),
+  cache: opt(
+    mapping({
+      enabled: opt(flag()),
+      /** SQLite file, relative to the working directory. */
+      path: opt(text({ nonEmpty: true })),
+      ttlSeconds: opt(numberIn({ min: 0 })),
+      maxEntries: opt(numberIn({ min: 1, int: true })),
+    }),
+  ),
+  sandbox: opt(
+    mapping({
+      mode: opt(oneOf(SANDBOX_MODES)),
+      timeoutMs: opt(numberIn({ min: 1, int: true })),
+      cpuSeconds: opt(numberIn({ min: 1, int: true })),
+      memoryMb: opt(numberIn({ min: 16, int: true })),
+      maxProcesses: opt(numberIn({ min: 1, int: true })),
+      maxOutputBytes: opt(numberIn({ min: 1024, int: true })),
+    }),
+  ),
+  // Accepted now, read by later features (PII guard, telemetry, distributed workers).
   guard: opt(freeForm()),
   telemetry: opt(freeForm()),
   redis: opt(freeForm()),

@@ -4,7 +4,7 @@ import type { Usage } from './usage.js';
 /** Final state of a run. */
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
 
-/** Why a run stopped: `completed`, `approved`, `max_rounds`, `budget_exceeded`, `agent_error:<agent>`, … */
+/** Why a run stopped: `completed`, `approved`, `max_rounds`, `budget`, `cancelled`, `agent_error:<agent>`, … */
 export type StopReason = string;
 
 interface EventBase {
@@ -42,6 +42,10 @@ export interface LlmCompletedEvent extends EventBase {
   usage: Usage;
   requestId?: string;
   finishReason?: string;
+  /** Answered from the response cache: no provider call, `usage.costUsd` 0. */
+  cached?: boolean;
+  /** For a cache hit, what the original call cost. */
+  savedUsd?: number;
 }
 
 /** One attempt at an LLM call failed; the gateway may retry or fall back. */
@@ -84,6 +88,33 @@ export interface StepFailedEvent extends EventBase {
   error: ErrorInfo;
 }
 
+/** A provider+model circuit breaker changed state during this run. */
+export interface BreakerChangedEvent extends EventBase {
+  type: 'breaker.changed';
+  provider: string;
+  model: string;
+  state: 'open' | 'half_open' | 'closed';
+  /** The step whose call caused the change. */
+  stepId?: string;
+  agentId?: string;
+}
+
+/** The code team's runner executed the bundle's tests in the sandbox (no LLM call). */
+export interface TestsRanEvent extends EventBase {
+  type: 'tests.ran';
+  stepId: string;
+  agentId: string;
+  /** 1 for the first runner step, then one more per debugger fix. */
+  iteration: number;
+  passed: boolean;
+  counts: { passed: number; failed: number; errors: number };
+  /** `bubblewrap`, or `subprocess` when isolation is weaker. */
+  isolation: string;
+  durationMs: number;
+  /** The failing output and checks, as the debugger will see it (bounded in size). */
+  report: string;
+}
+
 /** The run ended. */
 export interface RunFinishedEvent extends EventBase {
   type: 'run.finished';
@@ -103,6 +134,8 @@ export type RunEvent =
   | MessageAddedEvent
   | StepCompletedEvent
   | StepFailedEvent
+  | BreakerChangedEvent
+  | TestsRanEvent
   | RunFinishedEvent;
 
 /** The `type` tag of a {@link RunEvent}. */

@@ -84,6 +84,9 @@ export function applyRunEvent(state: RunState | undefined, event: RunEvent): Run
         ...state,
         steps: updateStep(state.steps, event.stepId, { status: 'failed', error: event.error }),
       };
+    case 'breaker.changed':
+    case 'tests.ran':
+      return state;
     case 'run.finished':
       return {
         ...state,

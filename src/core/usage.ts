@@ -5,7 +5,10 @@ export interface Usage {
   /** Prompt tokens served from the provider's prompt cache (DeepSeek hits, OpenAI/OpenRouter cached_tokens). */
   cachedTokens: number;
   reasoningTokens: number;
+  /** USD of the priced calls; calls counted in `unpricedCalls` add nothing here. */
   costUsd: number;
+  /** Calls whose model has no known price: their cost is unknown, which is not the same as free. */
+  unpricedCalls?: number;
 }
 
 /** Usage of nothing. */
@@ -25,5 +28,8 @@ export function addUsage(a: Usage, b: Usage): Usage {
     cachedTokens: a.cachedTokens + b.cachedTokens,
     reasoningTokens: a.reasoningTokens + b.reasoningTokens,
     costUsd: a.costUsd + b.costUsd,
+    ...((a.unpricedCalls || b.unpricedCalls) && {
+      unpricedCalls: (a.unpricedCalls ?? 0) + (b.unpricedCalls ?? 0),
+    }),
   };
 }

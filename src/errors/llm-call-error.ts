@@ -11,6 +11,9 @@ export interface LlmCallErrorOptions {
     | 'llm_empty_response'
     | 'llm_malformed_response'
     | 'llm_stream_interrupted'
+    | 'circuit_open'
+    | 'rate_limit_queue_full'
+    | 'rate_limit_timeout'
   >;
   message: string;
   provider: string;

@@ -6,6 +6,7 @@ import {
   jsonReply,
   startFixtureServer,
 } from '../../test/support/fixture-server.js';
+import { DEFAULT_RATE_LIMIT } from '../config/defaults/settings.js';
 import type { ModelInfo, ProviderConfig } from '../config/resolved-config.js';
 import { AgentMeshError, AllModelsFailedError, LlmCallError } from '../errors/index.js';
 import {
@@ -47,12 +48,13 @@ async function serve(
     requiresApiKey: false,
     headers: {},
     streamUsage: true,
+    rateLimit: DEFAULT_RATE_LIMIT,
   };
   return { provider: new OpenAiCompatibleProvider({ config }), server };
 }
 
 function model(provider: string, id: string, pricing: ModelInfo['pricing'] = null): ModelInfo {
-  return { ref: `${provider}:${id}`, provider, id, pricing, contextWindow: null };
+  return { ref: `${provider}:${id}`, provider, id, pricing, contextWindow: null, rateLimit: null };
 }
 
 function gatewayWith(providers: LlmGatewayOptions['providers'], overrides: Partial<LlmGatewayOptions> = {}) {

@@ -55,6 +55,11 @@ function patternFor(team: TeamConfig): TeamPattern {
         approver: team.approver,
         approvalKeyword: team.approvalKeyword,
       });
+    case 'code':
+      throw new AgentMeshError({
+        code: 'config_invalid',
+        message: `Team "${team.id}" uses pattern code, which this build cannot run yet.`,
+      });
   }
 }
 

@@ -1,4 +1,5 @@
 import type { ProviderConfig } from '../resolved-config.js';
+import { DEFAULT_RATE_LIMIT } from './settings.js';
 
 /**
  * The model every agent uses unless configured otherwise: DeepSeek V3 (0324) through OpenRouter.
@@ -25,6 +26,7 @@ export const BUILTIN_PROVIDERS: Record<string, Omit<ProviderConfig, 'apiKey'>> =
     },
     // OpenRouter always returns usage; stream_options would be a documented no-op.
     streamUsage: false,
+    rateLimit: DEFAULT_RATE_LIMIT,
   },
   deepseek: {
     id: 'deepseek',
@@ -34,6 +36,7 @@ export const BUILTIN_PROVIDERS: Record<string, Omit<ProviderConfig, 'apiKey'>> =
     requiresApiKey: true,
     headers: {},
     streamUsage: true,
+    rateLimit: DEFAULT_RATE_LIMIT,
   },
   openai: {
     id: 'openai',
@@ -43,6 +46,7 @@ export const BUILTIN_PROVIDERS: Record<string, Omit<ProviderConfig, 'apiKey'>> =
     requiresApiKey: true,
     headers: {},
     streamUsage: true,
+    rateLimit: DEFAULT_RATE_LIMIT,
   },
   ollama: {
     id: 'ollama',
@@ -52,5 +56,6 @@ export const BUILTIN_PROVIDERS: Record<string, Omit<ProviderConfig, 'apiKey'>> =
     requiresApiKey: false,
     headers: {},
     streamUsage: true,
+    rateLimit: DEFAULT_RATE_LIMIT,
   },
 };

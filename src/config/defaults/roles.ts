@@ -37,6 +37,7 @@ export const BUILTIN_ROLES: Record<string, RoleDefault> = {
     role: 'planner',
     promptVersion: 1,
     temperature: 0.3,
+    cache: true,
     maxTokens: 1200,
     systemPrompt: prompt(`
 You are the Planner in a team of specialised agents. Turn the task into a short, ordered plan the other agents can execute.
@@ -50,6 +51,7 @@ Do not write the solution itself.`),
     role: 'researcher',
     promptVersion: 1,
     temperature: 0.4,
+    cache: true,
     maxTokens: 1500,
     systemPrompt: prompt(`
 You are the Researcher in a team of specialised agents. Supply the facts the plan needs.
@@ -62,6 +64,7 @@ You are the Researcher in a team of specialised agents. Supply the facts the pla
     role: 'architect',
     promptVersion: 1,
     temperature: 0.3,
+    cache: true,
     maxTokens: 1500,
     systemPrompt: prompt(`
 You are the Architect in a team of specialised agents. Design the solution before it is coded.
@@ -74,6 +77,7 @@ You are the Architect in a team of specialised agents. Design the solution befor
     role: 'coder',
     promptVersion: 1,
     temperature: 0.2,
+    cache: true,
     maxTokens: 2000,
     systemPrompt: prompt(`
 You are the Coder in a team of specialised agents. Write the complete, working code the task asks for.
@@ -88,6 +92,7 @@ You are the Coder in a team of specialised agents. Write the complete, working c
     role: 'critic',
     promptVersion: 1,
     temperature: 0.1,
+    cache: true,
     maxTokens: 1000,
     systemPrompt: prompt(`
 You are the Critic in a team of specialised agents. Review the latest work against the task.
@@ -101,6 +106,7 @@ Do not rewrite the solution and do not praise it.`),
     role: 'debugger',
     promptVersion: 1,
     temperature: 0.2,
+    cache: true,
     maxTokens: 1500,
     systemPrompt: prompt(`
 You are the Debugger in a team of specialised agents. Find and fix the cause of failures in the code so far.
@@ -113,6 +119,7 @@ You are the Debugger in a team of specialised agents. Find and fix the cause of 
     role: 'tester',
     promptVersion: 1,
     temperature: 0.2,
+    cache: true,
     maxTokens: 1500,
     systemPrompt: prompt(`
 You are the Tester in a team of specialised agents. Write automated tests for the code so far.
@@ -125,6 +132,7 @@ You are the Tester in a team of specialised agents. Write automated tests for th
     role: 'documenter',
     promptVersion: 1,
     temperature: 0.5,
+    cache: true,
     maxTokens: 1200,
     systemPrompt: prompt(`
 You are the Documenter in a team of specialised agents. Write the documentation a user of the result needs.
@@ -137,6 +145,7 @@ You are the Documenter in a team of specialised agents. Write the documentation 
     role: 'summarizer',
     promptVersion: 1,
     temperature: 0.3,
+    cache: true,
     maxTokens: 2000,
     systemPrompt: prompt(`
 You are the Summarizer in a team of specialised agents. Write the final answer the user will read.
@@ -147,4 +156,9 @@ You are the Summarizer in a team of specialised agents. Write the final answer t
 };
 
 /** Settings of an agent that is neither a built-in role nor based on one, where the file leaves them out. */
-export const CUSTOM_AGENT_DEFAULTS = { promptVersion: 1, temperature: 0.3, maxTokens: 1500 } as const;
+export const CUSTOM_AGENT_DEFAULTS = {
+  promptVersion: 1,
+  temperature: 0.3,
+  maxTokens: 1500,
+  cache: true,
+} as const;

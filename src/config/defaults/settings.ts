@@ -1,11 +1,47 @@
-import type { LimitsConfig } from '../resolved-config.js';
+import type { LimitsConfig, RateLimitConfig, SandboxConfig } from '../resolved-config.js';
 
-/** Limits used when agentmesh.yaml sets none: no cost cap, 2-minute calls, 3 retries with backoff. */
+/**
+ * Limits used when agentmesh.yaml sets none: no budgets, 2-minute calls, 3 retries with backoff,
+ * a breaker that opens after 5 failures in a row for 30 s, and at most 1,000 calls waiting 5 minutes.
+ */
 export const DEFAULT_LIMITS: LimitsConfig = {
   maxCostUsd: null,
+  maxTokens: null,
+  budgets: { day: { usd: null, tokens: null }, agents: {} },
   callTimeoutMs: 120_000,
   retry: { maxRetries: 3, baseDelayMs: 1_000, maxDelayMs: 30_000 },
+  breaker: { consecutiveFailures: 5, failureRatio: null, minCalls: 10, windowMs: 60_000, cooldownMs: 30_000 },
+  queue: { maxWaiting: 1_000, timeoutMs: 300_000 },
 };
+
+/** No rate limit until the config sets one; `rpm`/`tpm` count per minute. */
+export const DEFAULT_RATE_LIMIT: RateLimitConfig = {
+  rpm: null,
+  tpm: null,
+  windowMs: 60_000,
+  maxInFlight: null,
+};
+
+/** The response cache is on: an identical request (same model, prompt and settings) is not paid for twice. */
+export const DEFAULT_CACHE = {
+  enabled: true,
+  path: '.agentmesh/cache.db',
+  ttlSeconds: 7 * 24 * 3600,
+  maxEntries: 10_000,
+} as const;
+
+/** Sandbox limits for generated code and its tests. */
+export const DEFAULT_SANDBOX: SandboxConfig = {
+  mode: 'auto',
+  timeoutMs: 60_000,
+  cpuSeconds: 30,
+  memoryMb: 1_024,
+  maxProcesses: 64,
+  maxOutputBytes: 1_000_000,
+};
+
+/** Runner/debugger rounds of the code team. */
+export const DEFAULT_MAX_ITERATIONS = 3;
 
 /** Whether answers are streamed when agentmesh.yaml does not say. */
 export const DEFAULT_STREAM = false;

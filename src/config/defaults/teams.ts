@@ -1,4 +1,5 @@
 import type { TeamConfig } from '../resolved-config.js';
+import { DEFAULT_MAX_ITERATIONS } from './settings.js';
 
 /** The team a run uses when neither `--team` nor `defaults.team` names one. */
 export const DEFAULT_TEAM_ID = 'pipeline';
@@ -20,6 +21,7 @@ export const BUILTIN_TEAMS: Record<string, TeamConfig> = {
     maxRounds: 1,
     approver: null,
     approvalKeyword: DEFAULT_APPROVAL_KEYWORD,
+    maxIterations: DEFAULT_MAX_ITERATIONS,
   },
   chat: {
     id: 'chat',
@@ -30,5 +32,6 @@ export const BUILTIN_TEAMS: Record<string, TeamConfig> = {
     maxRounds: 3,
     approver: 'critic',
     approvalKeyword: DEFAULT_APPROVAL_KEYWORD,
+    maxIterations: DEFAULT_MAX_ITERATIONS,
   },
 };

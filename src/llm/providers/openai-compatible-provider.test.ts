@@ -8,6 +8,7 @@ import {
   startFixtureServer,
   unusedPort,
 } from '../../../test/support/fixture-server.js';
+import { DEFAULT_RATE_LIMIT } from '../../config/defaults/settings.js';
 import type { ProviderConfig } from '../../config/resolved-config.js';
 import { type AgentMeshError, LlmCallError } from '../../errors/index.js';
 import { costOf } from '../cost.js';
@@ -33,6 +34,7 @@ function configFor(baseUrl: string, overrides: Partial<ProviderConfig> = {}): Pr
     requiresApiKey: true,
     headers: { 'HTTP-Referer': 'https://agentmesh.example', 'X-Title': 'AgentMesh' },
     streamUsage: true,
+    rateLimit: DEFAULT_RATE_LIMIT,
     ...overrides,
   };
 }

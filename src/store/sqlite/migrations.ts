@@ -75,6 +75,39 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'cache hits and unknown costs in llm_calls, budget ledger, event type index',
+    up: `
+      ALTER TABLE llm_calls ADD COLUMN cached INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE llm_calls ADD COLUMN saved_usd REAL NOT NULL DEFAULT 0;
+      -- 0 when the model has no known price: cost_usd then holds 0 but means "unknown", never "free".
+      ALTER TABLE llm_calls ADD COLUMN cost_known INTEGER NOT NULL DEFAULT 1;
+      -- usage and reports select calls by time.
+      CREATE INDEX llm_calls_by_at ON llm_calls (at);
+      -- doctor reads the latest breaker.changed event per provider and model.
+      CREATE INDEX run_events_by_type ON run_events (type);
+
+      -- One row per LLM call's reservation: its worst case while in flight, its actual cost once settled.
+      CREATE TABLE budget_ledger (
+        id              INTEGER PRIMARY KEY,
+        run_id          TEXT NOT NULL,
+        agent_id        TEXT NOT NULL,
+        day             TEXT NOT NULL,
+        reserved_usd    REAL NOT NULL,
+        reserved_tokens INTEGER NOT NULL,
+        actual_usd      REAL,
+        actual_tokens   INTEGER,
+        state           TEXT NOT NULL CHECK (state IN ('reserved', 'settled', 'released')),
+        created_at      TEXT NOT NULL,
+        -- A reservation a dead process never settled stops counting after this.
+        expires_at      TEXT NOT NULL,
+        settled_at      TEXT
+      );
+      CREATE INDEX budget_ledger_by_run ON budget_ledger (run_id);
+      CREATE INDEX budget_ledger_by_day_agent ON budget_ledger (day, agent_id);
+    `,
+  },
 ];
 
 /** The newest schema version this build knows. */

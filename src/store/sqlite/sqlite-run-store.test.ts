@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AgentMeshError } from '../../errors/index.js';
 import { describeRunStoreContract } from '../run-store.contract.js';
 import { runStartedEvent, sampleRunLog } from '../sample-run-log.js';
-import { applyMigrations, LATEST_SCHEMA_VERSION } from './migrations.js';
+import { applyMigrations, LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.js';
 import { SqliteRunStore } from './sqlite-run-store.js';
 
 describeRunStoreContract('SqliteRunStore (file)', async () => {
@@ -69,7 +69,7 @@ describe('SqliteRunStore', () => {
   it('migrates a new file once and leaves an up-to-date one alone', async () => {
     const path = join(dir, 'runs.db');
     const raw = new Database(path);
-    expect(applyMigrations(raw, { path })).toEqual([LATEST_SCHEMA_VERSION]);
+    expect(applyMigrations(raw, { path })).toEqual(MIGRATIONS.map((migration) => migration.version));
     expect(raw.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
     expect(applyMigrations(raw, { path })).toEqual([]);
     raw.close();
