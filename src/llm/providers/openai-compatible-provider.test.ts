@@ -92,7 +92,8 @@ describe('OpenAiCompatibleProvider, non-streaming', () => {
     });
     expect(result.usage.raw).toMatchObject({ cost: 0.0001012, is_byok: false });
     expect(
-      costOf({ usage: result.usage, pricing: { inputPer1M: 99, cachedInputPer1M: 99, outputPer1M: 99 } }),
+      costOf({ usage: result.usage, pricing: { inputPer1M: 99, cachedInputPer1M: 99, outputPer1M: 99 } })
+        .costUsd,
     ).toBe(0.0001012);
   });
 
@@ -137,7 +138,7 @@ describe('OpenAiCompatibleProvider, non-streaming', () => {
     expect(result.usage).toMatchObject({ promptTokens: 2112, completionTokens: 14, cachedTokens: 1984 });
     expect(result.usage.providerCostUsd).toBeUndefined();
     const pricing = { inputPer1M: 0.27, cachedInputPer1M: 0.07, outputPer1M: 1.1 };
-    expect(costOf({ usage: result.usage, pricing })).toBeCloseTo(
+    expect(costOf({ usage: result.usage, pricing }).costUsd).toBeCloseTo(
       (128 * 0.27 + 1984 * 0.07 + 14 * 1.1) / 1e6,
       15,
     );
