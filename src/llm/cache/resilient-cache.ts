@@ -1,10 +1,13 @@
 import { NO_CACHE } from './no-cache.js';
 import type { CachedResponse, ResponseCache } from './response-cache.js';
 
+export { NO_CACHE } from './no-cache.js';
+
 /**
  * Wraps a cache so that its failures never fail a call: the first get or set that throws (a corrupt
- * or locked file, a full disk) is reported once through `onProblem`, and from then on the wrapper is
- * {@link NO_CACHE}. The run goes on without the cache, and says so. A null cache is {@link NO_CACHE}.
+ * or locked file, a full disk) is reported once through `onProblem` (the error's one-line message), and
+ * from then on the wrapper is {@link NO_CACHE}: the run goes on without the cache, and the caller says so.
+ * A null cache is {@link NO_CACHE}.
  */
 export function resilientCache(
   cache: ResponseCache | null,
@@ -16,7 +19,7 @@ export function resilientCache(
     if (broken) return;
     broken = true;
     const detail = error instanceof Error ? error.message : String(error);
-    onProblem(`${detail.replace(/\.?\s*$/, '.')} The run goes on without the response cache.`);
+    onProblem(detail);
   };
   return {
     async get(key: string): Promise<CachedResponse | undefined> {
