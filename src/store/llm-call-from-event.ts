@@ -23,6 +23,10 @@ export function llmCallFromEvent(event: RunEvent): LlmCallRecord | undefined {
     cachedTokens: usage.cachedTokens,
     reasoningTokens: usage.reasoningTokens,
     costUsd: usage.costUsd,
+    // A failure with no usage was not billed: its cost (nothing) is known.
+    costKnown: !usage.unpricedCalls,
+    cached: ok && event.cached === true,
+    savedUsd: ok ? (event.savedUsd ?? 0) : 0,
     latencyMs: event.latencyMs,
     status: ok ? null : (event.status ?? null),
     errorCode: ok ? null : event.error.code,

@@ -2,6 +2,27 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { foldRun, type RunEvent } from '../core/index.js';
 import type { RunStore } from './run-store.js';
 import { runStartedEvent, sampleRunLog } from './sample-run-log.js';
+import type { UsageRow } from './usage-query.js';
+import { USAGE_SAMPLE_RUNS, usageSampleLog } from './usage-sample-log.js';
+
+/** A usage row with zeros and no latency, overridden by what a test expects. */
+function row(key: string, fields: Partial<UsageRow>): UsageRow {
+  return {
+    key,
+    calls: 0,
+    errors: 0,
+    cacheHits: 0,
+    promptTokens: 0,
+    completionTokens: 0,
+    cachedTokens: 0,
+    costUsd: 0,
+    unpricedCalls: 0,
+    savedUsd: 0,
+    p50LatencyMs: null,
+    p95LatencyMs: null,
+    ...fields,
+  };
+}
 
 /** What a contract run needs from an adapter: a fresh, empty store and how to dispose of it. */
 export type MakeRunStore = () => Promise<{ store: RunStore; cleanup?: () => Promise<void> }>;
@@ -145,6 +166,9 @@ export function describeRunStoreContract(name: string, makeStore: MakeRunStore):
         cachedTokens: 0,
         reasoningTokens: 0,
         costUsd: 0,
+        costKnown: true,
+        cached: false,
+        savedUsd: 0,
         latencyMs: 812,
         status: 500,
         errorCode: 'llm_http',
@@ -165,6 +189,161 @@ export function describeRunStoreContract(name: string, makeStore: MakeRunStore):
         errorMessage: null,
       });
       expect(calls[2]).toMatchObject({ reasoningTokens: 200, completionTokens: 500, requestId: null });
+    });
+
+    it('records cache hits with the money they saved, and unknown costs as unknown', async () => {
+      await appendAll(usageSampleLog());
+      const first = await store.llmCalls(USAGE_SAMPLE_RUNS.first);
+      expect(first.map((c) => [c.agentId, c.cached, c.savedUsd, c.costKnown])).toEqual([
+        ['planner', false, 0, true],
+        ['coder', false, 0, true],
+        ['coder', false, 0, true],
+        ['critic', true, 0.25, true],
+      ]);
+      const second = await store.llmCalls(USAGE_SAMPLE_RUNS.second);
+      expect(second.map((c) => [c.outcome, c.costKnown, c.costUsd])).toEqual([
+        ['ok', false, 0],
+        ['error', true, 0],
+        ['ok', true, 0.125],
+      ]);
+    });
+
+    it('counts unpriced calls in the run summary exactly as foldRun does', async () => {
+      const log = usageSampleLog();
+      await appendAll(log);
+      for (const runId of Object.values(USAGE_SAMPLE_RUNS)) {
+        const state = foldRun(await store.events(runId));
+        expect((await store.getRun(runId))?.usage, runId).toStrictEqual(state.usage);
+      }
+      expect((await store.getRun(USAGE_SAMPLE_RUNS.second))?.usage.unpricedCalls).toBe(1);
+      expect((await store.listRuns()).map((run) => run.usage.unpricedCalls)).toEqual([1, undefined]);
+    });
+
+    it('lists the LLM calls of a period across runs in time order, since inclusive, until exclusive', async () => {
+      await appendAll(usageSampleLog());
+      const between = async (since: string, until: string) =>
+        (await store.llmCallsBetween(since, until)).map(
+          (c) => `${c.runId}/${c.agentId}@${c.at.slice(11, 19)}`,
+        );
+      expect(await between('2026-03-01T09:00:02.000Z', '2026-03-02T10:00:02.000Z')).toEqual([
+        'run_usage_a/coder@09:00:02',
+        'run_usage_a/coder@09:00:03',
+        'run_usage_a/critic@09:00:05',
+        'run_usage_b/planner@10:00:01',
+      ]);
+      expect(await between('2026-04-01T00:00:00.000Z', '2026-05-01T00:00:00.000Z')).toEqual([]);
+      expect(await store.llmCallsBetween('', '9999')).toHaveLength(7);
+    });
+
+    it('sums usage by agent: cost first, latency over successful provider calls only', async () => {
+      await appendAll(usageSampleLog());
+      expect(await store.usage({ by: 'agent' })).toStrictEqual([
+        row('coder', {
+          calls: 3,
+          errors: 1,
+          promptTokens: 500,
+          completionTokens: 200,
+          costUsd: 0.625,
+          p50LatencyMs: 2000,
+          p95LatencyMs: 3000,
+        }),
+        row('planner', {
+          calls: 3,
+          errors: 1,
+          promptTokens: 110,
+          completionTokens: 60,
+          cachedTokens: 20,
+          costUsd: 0.25,
+          unpricedCalls: 1,
+          p50LatencyMs: 1000,
+          p95LatencyMs: 4000,
+        }),
+        row('critic', { calls: 1, cacheHits: 1, promptTokens: 100, completionTokens: 50, savedUsd: 0.25 }),
+      ]);
+    });
+
+    it('sums usage by model ref and by provider', async () => {
+      await appendAll(usageSampleLog());
+      const brief = (rows: UsageRow[]) =>
+        rows.map((r) => [r.key, r.calls, r.errors, r.costUsd, r.unpricedCalls]);
+      expect(brief(await store.usage({ by: 'model' }))).toEqual([
+        ['openai:gpt-4o-mini', 1, 0, 0.5, 0],
+        ['openrouter:deepseek/deepseek-chat-v3-0324', 4, 1, 0.375, 0],
+        ['custom:llama3', 2, 1, 0, 1],
+      ]);
+      expect(brief(await store.usage({ by: 'provider' }))).toEqual([
+        ['openai', 1, 0, 0.5, 0],
+        ['openrouter', 4, 1, 0.375, 0],
+        ['custom', 2, 1, 0, 1],
+      ]);
+    });
+
+    it('sums usage by UTC day and by run, in time order', async () => {
+      await appendAll(usageSampleLog());
+      const day1 = {
+        calls: 4,
+        errors: 1,
+        cacheHits: 1,
+        promptTokens: 400,
+        completionTokens: 200,
+        cachedTokens: 20,
+        costUsd: 0.75,
+        savedUsd: 0.25,
+        p50LatencyMs: 1000,
+        p95LatencyMs: 2000,
+      };
+      const day2 = {
+        calls: 3,
+        errors: 1,
+        promptTokens: 310,
+        completionTokens: 110,
+        costUsd: 0.125,
+        unpricedCalls: 1,
+        p50LatencyMs: 3000,
+        p95LatencyMs: 4000,
+      };
+      expect(await store.usage({ by: 'day' })).toStrictEqual([
+        row('2026-03-01', day1),
+        row('2026-03-02', day2),
+      ]);
+      expect(await store.usage({ by: 'run' })).toStrictEqual([
+        row(USAGE_SAMPLE_RUNS.first, day1),
+        row(USAGE_SAMPLE_RUNS.second, day2),
+      ]);
+    });
+
+    it('limits usage to the period asked for', async () => {
+      await appendAll(usageSampleLog());
+      const keys = async (since?: string, until?: string) =>
+        (await store.usage({ by: 'agent', ...(since && { since }), ...(until && { until }) })).map(
+          (r) => `${r.key}:${r.calls}`,
+        );
+      expect(await keys('2026-03-02T00:00:00.000Z')).toEqual(['coder:1', 'planner:2']);
+      expect(await keys(undefined, '2026-03-01T09:00:03.000Z')).toEqual(['planner:1', 'coder:1']);
+      expect(await keys('2027-01-01T00:00:00.000Z')).toEqual([]);
+    });
+
+    it('reports the latest breaker state of each provider and model across runs', async () => {
+      expect(await store.breakerStates()).toEqual([]);
+      await appendAll(usageSampleLog());
+      expect(await store.breakerStates()).toStrictEqual([
+        {
+          type: 'breaker.changed',
+          runId: USAGE_SAMPLE_RUNS.first,
+          at: '2026-03-01T09:00:04.000Z',
+          provider: 'openai',
+          model: 'gpt-4o-mini',
+          state: 'half_open',
+        },
+        {
+          type: 'breaker.changed',
+          runId: USAGE_SAMPLE_RUNS.second,
+          at: '2026-03-02T10:00:04.000Z',
+          provider: 'openrouter',
+          model: 'deepseek/deepseek-chat-v3-0324',
+          state: 'closed',
+        },
+      ]);
     });
 
     it('lists runs newest first, filtered by status and limited', async () => {

@@ -1,4 +1,5 @@
-import type { RunEvent, RunStatus, StoredRunEvent, Usage } from '../core/index.js';
+import type { BreakerChangedEvent, RunEvent, RunStatus, StoredRunEvent, Usage } from '../core/index.js';
+import type { UsageQuery, UsageRow } from './usage-query.js';
 
 /** A run's row: the projection of its log that listings need. */
 export interface RunSummary {
@@ -28,7 +29,14 @@ export interface LlmCallRecord {
   cachedTokens: number;
   /** Completion tokens spent on reasoning, as in {@link Usage}; 0 for failed attempts. */
   reasoningTokens: number;
+  /** USD; 0 for a cache hit, and 0 meaning "unknown" when `costKnown` is false. */
   costUsd: number;
+  /** False when the model had no price and the provider reported no cost. */
+  costKnown: boolean;
+  /** Answered from the response cache, without a provider call. */
+  cached: boolean;
+  /** For a cache hit, what the original call cost; otherwise 0. */
+  savedUsd: number;
   latencyMs: number;
   status: number | null;
   errorCode: string | null;
@@ -57,5 +65,11 @@ export interface RunStore {
   listRuns(options?: ListRunsOptions): Promise<RunSummary[]>;
   /** Every LLM attempt of a run, in order. */
   llmCalls(runId: string): Promise<LlmCallRecord[]>;
+  /** Every LLM attempt of every run with `since <= at < until` (ISO times), ordered by time. */
+  llmCallsBetween(since: string, until: string): Promise<LlmCallRecord[]>;
+  /** LLM calls, tokens, cost, errors, cache hits and latency grouped by agent, model, provider, day or run. */
+  usage(query: UsageQuery): Promise<UsageRow[]>;
+  /** The latest `breaker.changed` event of each provider+model across all runs, by provider then model. */
+  breakerStates(): Promise<BreakerChangedEvent[]>;
   close(): Promise<void>;
 }

@@ -1,14 +1,18 @@
 import {
   addUsage,
+  type BreakerChangedEvent,
   type RunEvent,
   type RunStartedEvent,
   type StoredRunEvent,
   ZERO_USAGE,
 } from '../../core/index.js';
+import { latestBreakerStates } from '../latest-breaker-states.js';
 import { llmCallFromEvent } from '../llm-call-from-event.js';
 import { parseStoredRunEvent, serializeRunEvent } from '../run-event-json.js';
 import type { ListRunsOptions, LlmCallRecord, RunStore, RunSummary } from '../run-store.js';
 import { runAlreadyStartedError, runNotFoundError, storeClosedError } from '../run-store-errors.js';
+import { aggregateUsage, compareCallsByTime } from '../usage-aggregate.js';
+import type { UsageQuery, UsageRow } from '../usage-query.js';
 
 /** Where errors say the run store is. */
 const WHERE = '<memory>';
@@ -17,8 +21,12 @@ interface RunEntry {
   summary: RunSummary;
   /** Payloads kept as JSON, exactly as SQLite keeps them, so both adapters round-trip alike. */
   payloads: string[];
-  calls: LlmCallRecord[];
+  /** Each call with the seq of its event, which orders calls of one run at the same instant. */
+  calls: { seq: number; call: LlmCallRecord }[];
 }
+
+/** Upper bound for "no until": every ISO time sorts below it. */
+const END_OF_TIME = '\uffff';
 
 /** The in-memory reference RunStore: same semantics as the SQLite adapter, for tests and users' tests. */
 export class MemoryRunStore implements RunStore {
@@ -69,7 +77,7 @@ export class MemoryRunStore implements RunStore {
     }
     entry.payloads.push(payload);
     const call = llmCallFromEvent(event);
-    if (call) entry.calls.push(call);
+    if (call) entry.calls.push({ seq: entry.payloads.length, call });
     return parseStoredRunEvent(payload, entry.payloads.length);
   }
 
@@ -102,7 +110,38 @@ export class MemoryRunStore implements RunStore {
   /** Every LLM attempt of the run, in log order. */
   async llmCalls(runId: string): Promise<LlmCallRecord[]> {
     this.#assertOpen();
-    return (this.#runs.get(runId)?.calls ?? []).map((call) => ({ ...call }));
+    return (this.#runs.get(runId)?.calls ?? []).map(({ call }) => ({ ...call }));
+  }
+
+  /** Every LLM attempt with `since <= at < until`, by time, then run, then position in the run. */
+  async llmCallsBetween(since: string, until: string): Promise<LlmCallRecord[]> {
+    this.#assertOpen();
+    const found: { at: string; runId: string; seq: number; call: LlmCallRecord }[] = [];
+    for (const entry of this.#runs.values()) {
+      for (const { seq, call } of entry.calls) {
+        if (call.at >= since && call.at < until) found.push({ at: call.at, runId: call.runId, seq, call });
+      }
+    }
+    return found.sort(compareCallsByTime).map(({ call }) => ({ ...call }));
+  }
+
+  /** Usage grouped as asked, over the calls of the period. */
+  async usage({ by, since = '', until = END_OF_TIME }: UsageQuery): Promise<UsageRow[]> {
+    return aggregateUsage(await this.llmCallsBetween(since, until), by);
+  }
+
+  /** The latest breaker.changed event per provider+model across all runs. */
+  async breakerStates(): Promise<BreakerChangedEvent[]> {
+    this.#assertOpen();
+    const found: StoredRunEvent[] = [];
+    for (const entry of this.#runs.values()) {
+      entry.payloads.forEach((payload, index) => {
+        const event = parseStoredRunEvent(payload, index + 1);
+        if (event.type === 'breaker.changed') found.push(event);
+      });
+    }
+    found.sort((a, b) => compareCallsByTime(a, b));
+    return latestBreakerStates(found as (BreakerChangedEvent & { seq: number })[]);
   }
 
   /** Drops everything; later calls fail like they would on a closed database. */

@@ -16,6 +16,8 @@ export interface RunRow {
   reasoning_tokens: number;
   cost_usd: number;
   calls: number;
+  /** Not a column: counted from `llm_calls` by the queries that read runs. */
+  unpriced_calls: number;
 }
 
 /** An `llm_calls` row as better-sqlite3 returns it. */
@@ -32,6 +34,9 @@ export interface LlmCallRow {
   cached_tokens: number;
   reasoning_tokens: number;
   cost_usd: number;
+  cost_known: 0 | 1;
+  cached: 0 | 1;
+  saved_usd: number;
   latency_ms: number;
   status: number | null;
   error_code: string | null;
@@ -56,6 +61,8 @@ export function runSummaryFromRow(row: RunRow): RunSummary {
       cachedTokens: row.cached_tokens,
       reasoningTokens: row.reasoning_tokens,
       costUsd: row.cost_usd,
+      // Present only when non-zero, as addUsage (and so foldRun) leaves it.
+      ...(row.unpriced_calls > 0 && { unpricedCalls: row.unpriced_calls }),
     },
     calls: row.calls,
   };
@@ -76,6 +83,9 @@ export function llmCallFromRow(row: LlmCallRow): LlmCallRecord {
     cachedTokens: row.cached_tokens,
     reasoningTokens: row.reasoning_tokens,
     costUsd: row.cost_usd,
+    costKnown: row.cost_known === 1,
+    cached: row.cached === 1,
+    savedUsd: row.saved_usd,
     latencyMs: row.latency_ms,
     status: row.status,
     errorCode: row.error_code,
@@ -83,4 +93,9 @@ export function llmCallFromRow(row: LlmCallRow): LlmCallRecord {
     requestId: row.request_id,
     at: row.at,
   };
+}
+
+/** The named parameters of the `llm_calls` insert: booleans as 0/1, which is all SQLite binds. */
+export function llmCallParams(call: LlmCallRecord, seq: number): Record<string, unknown> {
+  return { ...call, seq, costKnown: call.costKnown ? 1 : 0, cached: call.cached ? 1 : 0 };
 }

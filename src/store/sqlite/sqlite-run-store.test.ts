@@ -7,7 +7,7 @@ import { AgentMeshError } from '../../errors/index.js';
 import { describeRunStoreContract } from '../run-store.contract.js';
 import { runStartedEvent, sampleRunLog } from '../sample-run-log.js';
 import { applyMigrations, LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.js';
-import { SqliteRunStore } from './sqlite-run-store.js';
+import { SQL, SqliteRunStore } from './sqlite-run-store.js';
 
 describeRunStoreContract('SqliteRunStore (file)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'agentmesh-store-'));
@@ -195,5 +195,19 @@ describe('SqliteRunStore', () => {
     });
     expect(await store.events('run_atomic')).toHaveLength(2);
     expect((await store.getRun('run_atomic'))?.calls).toBe(0);
+  });
+
+  it('reads calls by time and breaker events by type through their indexes', async () => {
+    const path = join(dir, 'runs.db');
+    await openStore(path).close();
+    const raw = new Database(path, { readonly: true });
+    const plan = (sql: string, ...params: unknown[]) =>
+      (raw.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[])
+        .map((step) => step.detail)
+        .join('; ');
+    expect(plan(SQL.llmCallsBetween, '2026-01-01', '2026-02-01')).toMatch(/USING INDEX llm_calls_by_at/);
+    expect(plan(SQL.breakerEvents)).toMatch(/USING INDEX run_events_by_type/);
+    expect(plan(SQL.getRun, 'run_x')).not.toMatch(/SCAN llm_calls/);
+    raw.close();
   });
 });

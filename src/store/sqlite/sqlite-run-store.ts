@@ -1,13 +1,22 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import type { RunEvent, RunStatus, StoredRunEvent } from '../../core/index.js';
+import type { BreakerChangedEvent, RunEvent, RunStatus, StoredRunEvent } from '../../core/index.js';
+import { latestBreakerStates } from '../latest-breaker-states.js';
 import { llmCallFromEvent } from '../llm-call-from-event.js';
 import { parseStoredRunEvent, serializeRunEvent } from '../run-event-json.js';
 import type { ListRunsOptions, LlmCallRecord, RunStore, RunSummary } from '../run-store.js';
 import { runAlreadyStartedError, runNotFoundError, storeClosedError } from '../run-store-errors.js';
+import { aggregateUsage } from '../usage-aggregate.js';
+import type { UsageQuery, UsageRow } from '../usage-query.js';
 import { applyMigrations } from './migrations.js';
-import { type LlmCallRow, llmCallFromRow, type RunRow, runSummaryFromRow } from './sqlite-rows.js';
+import {
+  type LlmCallRow,
+  llmCallFromRow,
+  llmCallParams,
+  type RunRow,
+  runSummaryFromRow,
+} from './sqlite-rows.js';
 import { type StoreAction, toStoreError } from './sqlite-store-error.js';
 
 /** Options for {@link SqliteRunStore.open}. */
@@ -18,7 +27,15 @@ export interface SqliteRunStoreOptions {
   busyTimeoutMs?: number;
 }
 
-const SQL = {
+/** A run's columns plus its unpriced calls, counted over the (run_id, seq) primary key of llm_calls. */
+const RUN_COLUMNS = `runs.*, (SELECT COUNT(*) FROM llm_calls
+  WHERE llm_calls.run_id = runs.run_id AND cost_known = 0) AS unpriced_calls`;
+
+/** Upper bound for "no until": every ISO time sorts below it. */
+const END_OF_TIME = '\uffff';
+
+/** The statements of {@link SqliteRunStore}; exported so tests can check their query plans. */
+export const SQL = {
   runExists: 'SELECT 1 FROM runs WHERE run_id = ?',
   insertRun: `INSERT INTO runs (run_id, task, team, status, created_at, updated_at)
     VALUES (@runId, @task, @team, 'running', @at, @at)`,
@@ -35,17 +52,21 @@ const SQL = {
   insertEvent: `INSERT INTO run_events (run_id, seq, type, at, payload)
     VALUES (@runId, @seq, @type, @at, @payload)`,
   insertCall: `INSERT INTO llm_calls (run_id, seq, step_id, agent_id, provider, model, attempt, outcome,
-      prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost_usd, latency_ms,
-      status, error_code, error_message, request_id, at)
+      prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost_usd, cost_known, cached,
+      saved_usd, latency_ms, status, error_code, error_message, request_id, at)
     VALUES (@runId, @seq, @stepId, @agentId, @provider, @model, @attempt, @outcome,
-      @promptTokens, @completionTokens, @cachedTokens, @reasoningTokens, @costUsd, @latencyMs,
-      @status, @errorCode, @errorMessage, @requestId, @at)`,
+      @promptTokens, @completionTokens, @cachedTokens, @reasoningTokens, @costUsd, @costKnown, @cached,
+      @savedUsd, @latencyMs, @status, @errorCode, @errorMessage, @requestId, @at)`,
   events: 'SELECT seq, payload FROM run_events WHERE run_id = ? ORDER BY seq',
-  getRun: 'SELECT * FROM runs WHERE run_id = ?',
+  getRun: `SELECT ${RUN_COLUMNS} FROM runs WHERE run_id = ?`,
   // rowid breaks created_at ties in favour of the run inserted last, like the memory adapter.
-  listRuns: 'SELECT * FROM runs ORDER BY created_at DESC, rowid DESC LIMIT ?',
-  listRunsByStatus: 'SELECT * FROM runs WHERE status = ? ORDER BY created_at DESC, rowid DESC LIMIT ?',
+  listRuns: `SELECT ${RUN_COLUMNS} FROM runs ORDER BY created_at DESC, rowid DESC LIMIT ?`,
+  listRunsByStatus: `SELECT ${RUN_COLUMNS} FROM runs WHERE status = ? ORDER BY created_at DESC, rowid DESC LIMIT ?`,
   llmCalls: 'SELECT * FROM llm_calls WHERE run_id = ? ORDER BY seq',
+  // Range scan on llm_calls_by_at; the tie-break is the order the memory adapter sums in.
+  llmCallsBetween: `SELECT * FROM llm_calls WHERE at >= ? AND at < ? ORDER BY at, run_id, seq`,
+  // run_events_by_type; read oldest first (ties as the memory adapter breaks them) so later events win.
+  breakerEvents: `SELECT payload FROM run_events WHERE type = 'breaker.changed' ORDER BY at, run_id, seq`,
 } as const;
 
 type Statements = { [K in keyof typeof SQL]: Database.Statement<unknown[]> };
@@ -139,6 +160,23 @@ export class SqliteRunStore implements RunStore {
     return rows.map(llmCallFromRow);
   }
 
+  /** Every LLM attempt with `since <= at < until`, by time, then run, then position in the run. */
+  async llmCallsBetween(since: string, until: string): Promise<LlmCallRecord[]> {
+    const rows = this.#guard('read', () => this.#stmts.llmCallsBetween.all(since, until)) as LlmCallRow[];
+    return rows.map(llmCallFromRow);
+  }
+
+  /** Usage grouped as asked, summed in TypeScript over the calls of the period (one indexed range scan). */
+  async usage({ by, since = '', until = END_OF_TIME }: UsageQuery): Promise<UsageRow[]> {
+    return aggregateUsage(await this.llmCallsBetween(since, until), by);
+  }
+
+  /** The latest breaker.changed event per provider+model across all runs. */
+  async breakerStates(): Promise<BreakerChangedEvent[]> {
+    const rows = this.#guard('read', () => this.#stmts.breakerEvents.pluck().all()) as string[];
+    return latestBreakerStates(rows.map((payload) => JSON.parse(payload) as BreakerChangedEvent));
+  }
+
   /** Closes the connection (checkpointing the WAL); closing twice is harmless. */
   async close(): Promise<void> {
     if (!this.#db.open) return;
@@ -160,7 +198,7 @@ export class SqliteRunStore implements RunStore {
     const seq = this.#stmts.nextSeq.pluck().get(runId) as number;
     this.#stmts.insertEvent.run({ runId, seq, type: event.type, at, payload });
     const call = llmCallFromEvent(event);
-    if (call) this.#stmts.insertCall.run({ ...call, seq });
+    if (call) this.#stmts.insertCall.run(llmCallParams(call, seq));
     return seq;
   }
 
