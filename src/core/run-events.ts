@@ -113,6 +113,8 @@ export interface TestsRanEvent extends EventBase {
   durationMs: number;
   /** The failing output and checks, as the debugger will see it (bounded in size). */
   report: string;
+  /** Set when the tests could not run at all (no tests, no runner for the language): why. */
+  notRun?: string;
 }
 
 /** The run ended. */

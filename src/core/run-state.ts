@@ -12,6 +12,19 @@ export interface StepState {
   error?: ErrorInfo;
 }
 
+/** One runner step of the code team: the bundle's tests ran (or could not), folded from `tests.ran`. */
+export interface TestRunState {
+  stepId: string;
+  agentId: string;
+  iteration: number;
+  passed: boolean;
+  counts: { passed: number; failed: number; errors: number };
+  isolation: string;
+  durationMs: number;
+  report: string;
+  notRun?: string;
+}
+
 /** Everything known about a run, derived from its event log by {@link foldRun}. */
 export interface RunState {
   runId: string;
@@ -25,6 +38,8 @@ export interface RunState {
   error: ErrorInfo | null;
   transcript: TranscriptMessage[];
   steps: StepState[];
+  /** The code team's test runs, in order; empty for other teams. */
+  testRuns: TestRunState[];
   usage: Usage;
   /** LLM attempts made, successful or not. */
   calls: number;
@@ -47,6 +62,7 @@ export function applyRunEvent(state: RunState | undefined, event: RunEvent): Run
       error: null,
       transcript: [],
       steps: [],
+      testRuns: [],
       usage: ZERO_USAGE,
       calls: 0,
       startedAt: event.at,
@@ -84,8 +100,13 @@ export function applyRunEvent(state: RunState | undefined, event: RunEvent): Run
         ...state,
         steps: updateStep(state.steps, event.stepId, { status: 'failed', error: event.error }),
       };
+    case 'tests.ran': {
+      const { stepId, agentId, iteration, passed, counts, isolation, durationMs, report, notRun } = event;
+      const run: TestRunState = { stepId, agentId, iteration, passed, counts, isolation, durationMs, report };
+      if (notRun !== undefined) run.notRun = notRun;
+      return { ...state, testRuns: [...state.testRuns, run] };
+    }
     case 'breaker.changed':
-    case 'tests.ran':
       return state;
     case 'run.finished':
       return {

@@ -39,9 +39,9 @@ describe('built-in roles', () => {
 });
 
 describe('built-in teams', () => {
-  it('are a pipeline (the default) and a chat approved by the critic', () => {
+  it('are a pipeline (the default), a chat approved by the critic and the code team', () => {
     expect(DEFAULT_TEAM_ID).toBe('pipeline');
-    expect(Object.keys(BUILTIN_TEAMS)).toEqual(['pipeline', 'chat']);
+    expect(Object.keys(BUILTIN_TEAMS)).toEqual(['pipeline', 'chat', 'code']);
     for (const team of Object.values(BUILTIN_TEAMS)) {
       expect(team.agents.every((agent) => BUILTIN_ROLES[agent] !== undefined)).toBe(true);
     }
@@ -49,6 +49,11 @@ describe('built-in teams', () => {
       approver: 'critic',
       approvalKeyword: 'APPROVED',
       maxRounds: 3,
+    });
+    expect(BUILTIN_TEAMS.code).toMatchObject({
+      pattern: 'code',
+      agents: ['architect', 'coder', 'tester', 'debugger', 'documenter', 'critic'],
+      maxIterations: 3,
     });
   });
 });

@@ -10,7 +10,10 @@ export const DEFAULT_APPROVAL_KEYWORD = 'APPROVED';
 /** The agents both built-in teams use, in speaking order. */
 const CORE_AGENTS = ['planner', 'researcher', 'coder', 'critic', 'summarizer'];
 
-/** Built-in teams: a one-pass pipeline and a round-robin chat that ends on the critic's approval. */
+/**
+ * Built-in teams: a one-pass pipeline, a round-robin chat that ends on the critic's approval, and the
+ * code team, whose tests run in a sandbox until they pass (the critic gives the final review).
+ */
 export const BUILTIN_TEAMS: Record<string, TeamConfig> = {
   pipeline: {
     id: 'pipeline',
@@ -31,6 +34,18 @@ export const BUILTIN_TEAMS: Record<string, TeamConfig> = {
     agents: [...CORE_AGENTS],
     maxRounds: 3,
     approver: 'critic',
+    approvalKeyword: DEFAULT_APPROVAL_KEYWORD,
+    maxIterations: DEFAULT_MAX_ITERATIONS,
+  },
+  code: {
+    id: 'code',
+    pattern: 'code',
+    description:
+      'Architect, coder and tester write code and tests; a runner executes them in a sandbox and the debugger fixes failures until they pass (at most 3 runs); then the documenter writes the README and the critic reviews.',
+    // By position: architect, coder, tester, debugger, documenter, reviewer.
+    agents: ['architect', 'coder', 'tester', 'debugger', 'documenter', 'critic'],
+    maxRounds: 1,
+    approver: null,
     approvalKeyword: DEFAULT_APPROVAL_KEYWORD,
     maxIterations: DEFAULT_MAX_ITERATIONS,
   },
