@@ -4,8 +4,11 @@ import { camelName, shortTask, snakeName } from './task-words.js';
 // Coder, tester and debugger derive the same module and function name from the task, so the
 // generated tests import and pass against the generated code when a sandbox runs them.
 
-/** Python implementations of one contract: distinct, stripped, non-empty items; None is rejected. */
-function implementation(name: string, task: string, variant: number): string {
+/**
+ * Python implementations of one contract: distinct, stripped, non-empty items; None is rejected.
+ * `buggy` forgets to strip, so the tester's whitespace test fails (the code team's scenario).
+ */
+function implementation(name: string, task: string, variant: number, buggy = false): string {
   const header = `# file: ${name}.py\n"""${shortTask(task)}."""\n\nfrom typing import Iterable, List, Optional\n\n\n`;
   const signature = `def ${name}(values: Optional[Iterable[object]]) -> List[str]:\n`;
   const doc =
@@ -18,8 +21,19 @@ function implementation(name: string, task: string, variant: number): string {
       '    return list(dict.fromkeys(item for item in stripped if item))\n',
   ] as const;
   const main = `\n\nif __name__ == "__main__":\n    import sys\n\n    print("\\n".join(${name}(sys.argv[1:])))\n`;
-  return header + signature + doc + guard + pick(bodies, variant) + main;
+  const body = pick(bodies, variant);
+  return (
+    header +
+    signature +
+    doc +
+    guard +
+    (buggy ? body.replace('str(value).strip()', 'str(value)') : body) +
+    main
+  );
 }
+
+/** A task with this word never converges in the code team: the debugger's fix keeps the bug. */
+export const UNFIXABLE_MARKER = /\bunfixable\b/i;
 
 /** The coder's answer: one sentence, then a fenced Python module named after the task. */
 export function coderAnswer(task: string, variant: number): string {
@@ -33,6 +47,15 @@ export function coderAnswer(task: string, variant: number): string {
     variant,
   );
   return `${intro}\n\n\`\`\`python\n${implementation(name, task, variant)}\`\`\`\n`;
+}
+
+/**
+ * The coder's answer inside the code team (its prompt ends with the runner's note): the same module,
+ * with a deliberate bug that the tester's tests catch, so the debugger has something to fix.
+ */
+export function codeTeamCoderAnswer(task: string, variant: number): string {
+  const name = snakeName(task);
+  return `Here is \`${name}.py\` for: ${shortTask(task)}.\n\n\`\`\`python\n${implementation(name, task, variant, true)}\`\`\`\n`;
 }
 
 /** The tester's answer: a fenced unittest file that imports the coder's module. */
@@ -56,9 +79,20 @@ export function testerAnswer(task: string, variant: number): string {
   return `${intro}\n\n\`\`\`python\n${code}\`\`\`\n`;
 }
 
-/** The debugger's answer: the cause, the fix, and the corrected module. */
-export function debuggerAnswer(task: string, variant: number): string {
+/**
+ * The debugger's answer: the cause, the fix, and the corrected module. Given the runner's failing report,
+ * it names the failing tests it read there; for an {@link UNFIXABLE_MARKER} task the "fix" keeps the bug.
+ */
+export function debuggerAnswer(task: string, variant: number, report = ''): string {
   const name = snakeName(task);
+  const failing = [...new Set(report.match(/\btest_\w+/g) ?? [])].filter((test) => test !== `test_${name}`);
+  const seen =
+    failing.length > 0
+      ? `The runner's report shows ${failing.map((t) => `\`${t}\``).join(', ')} failing. `
+      : '';
+  if (UNFIXABLE_MARKER.test(task)) {
+    return `${seen}I could not find the cause; here is the module reformatted.\n\n\`\`\`python\n${implementation(name, task, variant, true)}\`\`\`\n`;
+  }
   const diagnosis = pick(
     [
       `The bug: \`${name}\` iterated over its argument without checking it, so \`None\` raised a TypeError ` +
@@ -68,5 +102,5 @@ export function debuggerAnswer(task: string, variant: number): string {
     ],
     variant,
   );
-  return `${diagnosis}\n\nCorrected version:\n\n\`\`\`python\n${implementation(name, task, variant + 1)}\`\`\`\n`;
+  return `${seen}${diagnosis}\n\nCorrected version:\n\n\`\`\`python\n${implementation(name, task, variant + 1)}\`\`\`\n`;
 }

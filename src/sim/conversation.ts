@@ -26,6 +26,8 @@ export interface Conversation {
   earlierAnswers: number;
   /** User messages after the first: what other agents contributed. */
   contributions: number;
+  /** The last user message, which carries the newest instruction or report (e.g. the code team's runner). */
+  lastUserMessage: string;
 }
 
 // Earliest match wins, so "You are the Critic; the coder will…" is a critic.
@@ -42,5 +44,6 @@ export function readConversation(messages: readonly SimMessage[]): Conversation 
     task: (users[0]?.content ?? '').replace(/^\s*task:\s*/i, ''),
     earlierAnswers: messages.filter((m) => m.role === 'assistant').length,
     contributions: Math.max(0, users.length - 1),
+    lastUserMessage: users.at(-1)?.content ?? '',
   };
 }

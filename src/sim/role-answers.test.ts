@@ -111,4 +111,28 @@ describe('answerFor', () => {
     expect(docstring.match(/"""/g)).toHaveLength(2);
     expect(docstring).not.toMatch(/`|\\/);
   });
+
+  it('in the code team, has the coder write a module that forgets to strip, and the debugger fix it', () => {
+    const note = { role: 'user', content: '[runner]\nWrite the implementation now.' };
+    const buggy = answer('You are the Coder.', [note]);
+    expect(fencedFile(buggy)).toBe('merges_overlapping_time.py');
+    expect(buggy).toContain('item = str(value)\n');
+    expect(answer('You are the Coder.')).not.toContain('item = str(value)\n');
+    const report = { role: 'user', content: '[runner]\nFAIL: test_strips_and_drops_blank_items' };
+    const fixed = answer('You are the Debugger.', [report]);
+    expect(fixed).toContain('`test_strips_and_drops_blank_items` failing');
+    expect(fixed).toContain('.strip()');
+  });
+
+  it('keeps the bug in the debugger answer for an unfixable task', () => {
+    const text = answerFor(
+      readConversation([
+        { role: 'system', content: 'You are the Debugger.' },
+        { role: 'user', content: 'An unfixable function that merges overlapping time intervals' },
+        { role: 'user', content: '[runner]\nFAIL: test_strips_and_drops_blank_items' },
+      ]),
+      0,
+    ).content;
+    expect(text).not.toContain('.strip()');
+  });
 });

@@ -1,4 +1,4 @@
-import { coderAnswer, debuggerAnswer, testerAnswer } from './code-answers.js';
+import { coderAnswer, codeTeamCoderAnswer, debuggerAnswer, testerAnswer } from './code-answers.js';
 import type { Conversation, SimRole } from './conversation.js';
 import { pick } from './seeded-random.js';
 import { keywords, shortTask, snakeName } from './task-words.js';
@@ -15,8 +15,12 @@ export function answerFor(conversation: Conversation, variant: number): SimAnswe
   return { content: contentFor(conversation, variant), reasoning: reasoningFor(role, task) };
 }
 
+/** The code team's runner speaks last in its agents' prompts ("[runner] …": instructions, test reports). */
+const RUNNER_NOTE = /^\[runner\]\n/;
+
 function contentFor(conversation: Conversation, variant: number): string {
   const { task } = conversation;
+  const runnerNote = RUNNER_NOTE.test(conversation.lastUserMessage) ? conversation.lastUserMessage : null;
   switch (conversation.role) {
     case 'planner':
       return plannerAnswer(task, variant);
@@ -25,11 +29,11 @@ function contentFor(conversation: Conversation, variant: number): string {
     case 'architect':
       return architectAnswer(task, variant);
     case 'coder':
-      return coderAnswer(task, variant);
+      return runnerNote ? codeTeamCoderAnswer(task, variant) : coderAnswer(task, variant);
     case 'critic':
       return criticAnswer(task, conversation.earlierAnswers, variant);
     case 'debugger':
-      return debuggerAnswer(task, variant);
+      return debuggerAnswer(task, variant, runnerNote ?? '');
     case 'tester':
       return testerAnswer(task, variant);
     case 'documenter':
