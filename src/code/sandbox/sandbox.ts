@@ -35,6 +35,8 @@ export interface SandboxResult {
   isolation: Isolation;
   /** Set when isolation is weaker than bubblewrap, saying what is missing. */
   isolationWarning?: string;
+  /** Host path of the workspace, only when the adapter was told to keep it (debugging). */
+  workspace?: string;
 }
 
 /**
