@@ -8,16 +8,21 @@ import { readBody, sendJson } from './http-io.js';
 import { sendCompletionJson } from './json-response.js';
 import type { PrefixCache } from './prefix-cache.js';
 import { isSimFault, SIM_FAULTS, type SimFault } from './sim-fault.js';
-import { buildUsage } from './sim-usage.js';
+import type { SimRequestLog, SimRequestRecord } from './sim-request-log.js';
+import { buildUsage, type SimTokenCounts, simCostUsd } from './sim-usage.js';
 import type { ResolvedSimulatorOptions } from './simulator-options.js';
 import { planStream } from './stream-plan.js';
 import { type StreamFault, sendStream } from './stream-response.js';
 
 /** The mutable state one simulator shares across its requests. */
 export interface SimulatorState {
+  /** Replaced as a whole by a run-time change; a request keeps the options it arrived under. */
   options: ResolvedSimulatorOptions;
   cache: PrefixCache;
   stats: { requests: number; failures: number };
+  log: SimRequestLog;
+  /** Epoch ms, for the request log. */
+  now: () => number;
 }
 
 /** Handles `POST /v1/chat/completions`: validate, maybe inject a fault, answer (streamed or not). */
@@ -28,21 +33,28 @@ export async function handleChatCompletions(
 ): Promise<void> {
   // Numbered on arrival, so fault draws follow the order requests came in.
   const index = state.stats.requests++;
+  const record = state.log.open(index + 1, state.now());
   const controller = new AbortController();
-  res.once('close', () => controller.abort());
+  res.once('close', () => {
+    controller.abort();
+    settleRecord(record, res);
+  });
   const forced = readForcedFault(req.headers['x-sim-fault']);
   const raw = await readBody(req);
   if (forced === 'invalid') {
     const allowed = [...SIM_FAULTS, 'none'].join(', ');
-    return sendJson(res, 400, openAiErrorBody(`Header x-sim-fault must be one of ${allowed}.`));
+    return reject(res, record, 400, `Header x-sim-fault must be one of ${allowed}.`);
   }
-  if (raw === undefined) return sendJson(res, 413, openAiErrorBody('Request body too large.'));
+  if (raw === undefined) return reject(res, record, 413, 'Request body too large.');
   const parsed = parseChatRequest(raw);
-  if (!parsed.ok) return sendJson(res, 400, openAiErrorBody(parsed.message));
+  if (!parsed.ok) return reject(res, record, 400, parsed.message);
   const { request } = parsed;
   const { options } = state;
   const fault = decideFault(options, index, forced);
   if (fault) state.stats.failures++;
+  record.model = request.model;
+  record.stream = request.stream;
+  record.fault = fault ?? null;
 
   const meta: CompletionMeta = {
     style: options.style,
@@ -54,10 +66,12 @@ export async function handleChatCompletions(
   const headers: Record<string, string> = { 'x-request-id': meta.id };
   if (options.style === 'openrouter') headers['X-Generation-Id'] = meta.id;
   if (fault === 'error') {
+    record.status = options.failStatus;
     return sendJson(res, options.failStatus, injectedErrorBody(options.failStatus), headers);
   }
   if (fault === 'rate_limit') {
     const limited = rateLimitResponse(options.retryAfterSeconds);
+    record.status = 429;
     return sendJson(res, 429, limited.body, { ...headers, ...limited.headers });
   }
   // A hung request is never answered; the client's timeout or close() ends it.
@@ -72,6 +86,9 @@ export async function handleChatCompletions(
   });
   const usage = buildUsage(options.style, composed.counts);
   const streamFault = asStreamFault(fault);
+  // Set before sending, so a client that has the answer finds it logged; undone on close if it never arrived.
+  record.status = 200;
+  if (streamFault === undefined) bill(record, composed.counts);
   const { signal } = controller;
   if (request.stream) {
     const plan = planStream(meta, composed.answer, composed.finishReason, usage);
@@ -81,6 +98,29 @@ export async function handleChatCompletions(
   const body = completionBody(meta, composed.answer, composed.finishReason, usage);
   const waitMs = options.ttftMs + options.latencyMs;
   return sendCompletionJson({ res, signal, style: options.style, body, headers, waitMs, fault: streamFault });
+}
+
+/** Answers a request the simulator refuses (400, 413), and logs the status. */
+function reject(res: ServerResponse, record: SimRequestRecord, status: number, message: string): void {
+  record.status = status;
+  sendJson(res, status, openAiErrorBody(message));
+}
+
+function bill(record: SimRequestRecord, counts: SimTokenCounts): void {
+  record.promptTokens = counts.promptTokens;
+  record.completionTokens = counts.completionTokens;
+  record.cachedTokens = counts.cachedTokens;
+  record.costUsd = simCostUsd(counts);
+}
+
+/** On close: an answer that did not go out whole is not billed; a status never sent is not logged. */
+function settleRecord(record: SimRequestRecord, res: ServerResponse): void {
+  if (res.writableFinished) return;
+  record.promptTokens = 0;
+  record.completionTokens = 0;
+  record.cachedTokens = 0;
+  record.costUsd = 0;
+  if (!res.headersSent) record.status = null;
 }
 
 function readForcedFault(header: string | string[] | undefined): ForcedFault | 'invalid' | undefined {

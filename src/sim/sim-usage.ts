@@ -47,15 +47,12 @@ export function buildUsage(style: SimStyle, counts: SimTokenCounts): Record<stri
       },
     };
   }
-  const promptCost = usd(
-    (promptTokens - cachedTokens) * SIM_PRICES_PER_1M.input + cachedTokens * SIM_PRICES_PER_1M.cachedInput,
-  );
-  const completionCost = usd(completionTokens * SIM_PRICES_PER_1M.output);
+  const { promptCost, completionCost } = simCostParts(counts);
   return {
     ...common,
     prompt_tokens_details: { cached_tokens: cachedTokens },
     completion_tokens_details: { reasoning_tokens: reasoningTokens },
-    cost: roundUsd(promptCost + completionCost),
+    cost: simCostUsd(counts),
     is_byok: false,
     cost_details: {
       upstream_inference_cost: null,
@@ -63,6 +60,22 @@ export function buildUsage(style: SimStyle, counts: SimTokenCounts): Record<stri
       upstream_inference_completions_cost: completionCost,
     },
   };
+}
+
+/**
+ * What the simulator bills for an answer, in USD at {@link SIM_PRICES_PER_1M}: OpenRouter-style
+ * answers report it as `usage.cost`, and the request log records it in every style.
+ */
+export function simCostUsd(counts: SimTokenCounts): number {
+  const { promptCost, completionCost } = simCostParts(counts);
+  return roundUsd(promptCost + completionCost);
+}
+
+function simCostParts({ promptTokens, cachedTokens, completionTokens }: SimTokenCounts) {
+  const promptCost = usd(
+    (promptTokens - cachedTokens) * SIM_PRICES_PER_1M.input + cachedTokens * SIM_PRICES_PER_1M.cachedInput,
+  );
+  return { promptCost, completionCost: usd(completionTokens * SIM_PRICES_PER_1M.output) };
 }
 
 /** Price units (USD per 1M tokens × tokens) to USD, without float noise in the JSON. */

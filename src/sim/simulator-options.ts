@@ -33,7 +33,22 @@ export interface SimulatorOptions {
   style?: SimStyle;
   /** Ids listed by GET /v1/models. @default ['deepseek/deepseek-chat-v3-0324', 'sim-model'] */
   models?: string[];
+  /** How many requests the request log keeps (the newest). @default 100_000 */
+  requestLogLimit?: number;
 }
+
+/** The options that can change while the simulator runs (`configure()`, `POST /sim/config`). */
+export const SIM_RUNTIME_OPTIONS = [
+  'latencyMs',
+  'ttftMs',
+  'failRate',
+  'failStatus',
+  'faults',
+  'retryAfterSeconds',
+] as const;
+
+/** Faults and latency: what {@link SIM_RUNTIME_OPTIONS} names. */
+export type SimRuntimeOptions = Pick<ResolvedSimulatorOptions, (typeof SIM_RUNTIME_OPTIONS)[number]>;
 
 /** {@link SimulatorOptions} with defaults filled in and values checked. */
 export type ResolvedSimulatorOptions = Required<SimulatorOptions>;
@@ -53,7 +68,9 @@ export function resolveSimulatorOptions(options: SimulatorOptions = {}): Resolve
     seed: options.seed ?? 42,
     style: options.style ?? 'openrouter',
     models: options.models ?? ['deepseek/deepseek-chat-v3-0324', 'sim-model'],
+    requestLogLimit: options.requestLogLimit ?? 100_000,
   };
+  checkRange('requestLogLimit', resolved.requestLogLimit, 1, Number.MAX_SAFE_INTEGER, true);
   checkRange('port', resolved.port, 0, 65_535, true);
   checkRange('latencyMs', resolved.latencyMs, 0, Number.MAX_SAFE_INTEGER, false);
   checkRange('ttftMs', resolved.ttftMs, 0, Number.MAX_SAFE_INTEGER, false);
@@ -72,6 +89,38 @@ export function resolveSimulatorOptions(options: SimulatorOptions = {}): Resolve
     usage('Simulator option models must be a non-empty list of model ids');
   }
   return resolved;
+}
+
+/**
+ * The options after a run-time change: `partial` may set only {@link SIM_RUNTIME_OPTIONS}, each checked
+ * as at start. Throws a `usage` error naming the option; the current options are then left as they were.
+ */
+export function reconfigureSimulator(
+  current: ResolvedSimulatorOptions,
+  partial: unknown,
+): ResolvedSimulatorOptions {
+  if (typeof partial !== 'object' || partial === null || Array.isArray(partial)) {
+    usage(`Simulator config must be a JSON object with any of ${SIM_RUNTIME_OPTIONS.join(', ')}`);
+  }
+  const fixed = Object.keys(partial).filter(
+    (key) => !(SIM_RUNTIME_OPTIONS as readonly string[]).includes(key),
+  );
+  if (fixed.length > 0) {
+    usage(
+      `Simulator option ${fixed.join(', ')} cannot change while it runs; changeable: ${SIM_RUNTIME_OPTIONS.join(', ')}`,
+    );
+  }
+  if ('faults' in partial && !Array.isArray(partial.faults)) {
+    usage(`Simulator option faults must be a non-empty list of ${SIM_FAULTS.join(', ')}`);
+  }
+  const given = Object.fromEntries(Object.entries(partial).filter(([, value]) => value !== undefined));
+  return resolveSimulatorOptions({ ...current, ...given });
+}
+
+/** The run-time part of resolved options. */
+export function runtimeOptionsOf(options: ResolvedSimulatorOptions): SimRuntimeOptions {
+  const { latencyMs, ttftMs, failRate, failStatus, faults, retryAfterSeconds } = options;
+  return { latencyMs, ttftMs, failRate, failStatus, faults: [...faults], retryAfterSeconds };
 }
 
 function checkRange(name: string, value: number, min: number, max: number, integer: boolean): void {

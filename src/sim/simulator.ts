@@ -4,14 +4,22 @@ import { handleChatCompletions, type SimulatorState } from './chat-completions.j
 import { openAiErrorBody } from './error-bodies.js';
 import { sendJson } from './http-io.js';
 import { PrefixCache } from './prefix-cache.js';
+import { handleSimControl } from './sim-control-routes.js';
+import { SimRequestLog, type SimRequestRecord } from './sim-request-log.js';
 import {
   type ResolvedSimulatorOptions,
+  reconfigureSimulator,
   resolveSimulatorOptions,
+  runtimeOptionsOf,
+  type SimRuntimeOptions,
   type SimulatorOptions,
 } from './simulator-options.js';
 
+export { configureSim, fetchSimRequests, simControlUrl } from './sim-control-client.js';
 export type { SimFault } from './sim-fault.js';
-export type { SimStyle, SimulatorOptions } from './simulator-options.js';
+export type { SimRequestRecord } from './sim-request-log.js';
+export type { SimRuntimeOptions, SimStyle, SimulatorOptions } from './simulator-options.js';
+export { SIM_RUNTIME_OPTIONS } from './simulator-options.js';
 
 /** A simulator that is listening; close it when done. */
 export interface RunningSimulator {
@@ -20,6 +28,14 @@ export interface RunningSimulator {
   port: number;
   /** Chat-completion requests received, and how many of them got an injected fault. */
   stats(): { requests: number; failures: number };
+  /** The request log (copies), oldest first; only those with `seq > afterSeq` when given. Also `GET /sim/requests?after=N`. */
+  requests(afterSeq?: number): SimRequestRecord[];
+  /**
+   * Changes faults and latency for requests arriving from now on (in-flight ones keep theirs), e.g.
+   * `configure({ failRate: 1 })` then `configure({ failRate: 0 })`. Also `POST /sim/config`.
+   * Throws a `usage` error for other options or bad values, changing nothing. Returns the options now in force.
+   */
+  configure(partial: Partial<SimRuntimeOptions>): SimRuntimeOptions;
   /** Stops listening and drops every open connection, hung ones included. Idempotent. */
   close(): Promise<void>;
 }
@@ -35,6 +51,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     options: resolved,
     cache: new PrefixCache(),
     stats: { requests: 0, failures: 0 },
+    log: new SimRequestLog(resolved.requestLogLimit),
+    now: Date.now,
   };
   const server = createServer((req, res) => {
     route(req, res, state).catch((error: unknown) => {
@@ -48,6 +66,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     url: `http://${urlHost(resolved.host)}:${port}/v1`,
     port,
     stats: () => ({ ...state.stats }),
+    requests: (afterSeq) => state.log.list(afterSeq),
+    configure: (partial) => {
+      state.options = reconfigureSimulator(state.options, partial);
+      return runtimeOptionsOf(state.options);
+    },
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -67,6 +90,7 @@ async function route(req: IncomingMessage, res: ServerResponse, state: Simulator
   if (req.method === 'GET' && path === '/v1/models') {
     return sendJson(res, 200, modelList(state.options));
   }
+  if (path.startsWith('/sim/')) return handleSimControl(req, res, state);
   req.resume();
   sendJson(
     res,

@@ -1,6 +1,8 @@
 import type { BreakerChangedEvent, RunEvent, RunStatus, StoredRunEvent, Usage } from '../core/index.js';
 import type { UsageQuery, UsageRow } from './usage-query.js';
 
+export type { UsageGroupBy, UsageQuery, UsageRow } from './usage-query.js';
+
 /** A run's row: the projection of its log that listings need. */
 export interface RunSummary {
   runId: string;

@@ -38,6 +38,30 @@ describe('simCommand', () => {
     expect(err()).toContain('stopped after 0 requests');
   });
 
+  it('serves the request log and run-time fault changes on its control routes', async () => {
+    const controller = new AbortController();
+    const { io, out, err } = testIo(controller.signal);
+    const exit = simCommand({ port: '0' }, io);
+    const url = await firstLine(out);
+    const control = url.replace(/\/v1$/, '/sim');
+    expect(err()).toContain(`control: GET ${control}/requests`);
+    const config = await fetch(`${control}/config`, {
+      method: 'POST',
+      body: '{"failRate":1,"failStatus":502}',
+    });
+    expect(config.status).toBe(200);
+    const chat = await fetch(`${url}/chat/completions`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(chat.status).toBe(502);
+    const log = (await (await fetch(`${control}/requests`)).json()) as { requests: { status: number }[] };
+    expect(log.requests.map((r) => r.status)).toEqual([502]);
+    controller.abort();
+    expect(await exit).toBe(0);
+    expect(err()).toContain('stopped after 1 request (1 with injected faults)');
+  });
+
   it('rejects a fail rate outside 0..1 with a usage error naming the flag', () => {
     expect(() => toSimulatorOptions({ failRate: '3' })).toThrow(
       expect.objectContaining({ code: 'usage', message: '--fail-rate must be between 0 and 1, got 3' }),

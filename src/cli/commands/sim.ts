@@ -5,6 +5,7 @@ import {
   SIM_STYLES,
   type SimStyle,
   type SimulatorOptions,
+  simControlUrl,
   startSimulator,
 } from '../../sim/index.js';
 import { type CliIo, writeLine } from '../cli-io.js';
@@ -46,6 +47,11 @@ export async function simCommand(options: SimCommandOptions, io: CliIo): Promise
   writeLine(
     io.stderr,
     `agentmesh sim listening on ${sim.url} (simulated model; style ${style}, seed ${seed}${faultNote(simOptions)})`,
+  );
+  const control = simControlUrl(sim.url);
+  writeLine(
+    io.stderr,
+    `control: GET ${control}/requests (request log), POST ${control}/config (faults, latency)`,
   );
   writeLine(io.stdout, sim.url);
   await abortOf(io.signal);
