@@ -1,3 +1,4 @@
+import type { Sandbox } from '../code/sandbox/sandbox.js';
 import { resolveTeam } from '../config/resolve-config.js';
 import type { ResolvedConfig, TeamConfig } from '../config/resolved-config.js';
 import { newRunId, type RunState } from '../core/index.js';
@@ -7,6 +8,7 @@ import type { RunStore } from '../store/run-store.js';
 import { teamWorkflow } from '../teams/team-workflow.js';
 import { executeRun } from '../workflow/execute-run.js';
 import { type RunEventListener, RunRecorder } from '../workflow/run-recorder.js';
+import { createSandbox } from './create-sandbox.js';
 import { checkApiKeys } from './preflight.js';
 import { writeArtifacts } from './write-artifacts.js';
 
@@ -21,6 +23,8 @@ export interface RunTaskOptions {
   signal: AbortSignal;
   listeners?: RunEventListener[];
   onTextDelta?: (agentId: string, delta: string) => void;
+  /** Where a `code` team runs its tests. @default createSandbox(config.sandbox), for code teams only */
+  sandbox?: Sandbox;
   now?: () => Date;
 }
 
@@ -46,6 +50,9 @@ export function prepareRun(
 export async function runTask(options: RunTaskOptions): Promise<{ state: RunState; artifactsDir: string }> {
   const { config, store, gateway, signal, now = () => new Date() } = options;
   const { task, team } = prepareRun(config, options.task, options.team);
+  // Created before run.started: a sandbox that cannot be had (mode bubblewrap, not installed) is bad input.
+  const sandbox =
+    team.pattern === 'code' ? (options.sandbox ?? (await createSandbox(config.sandbox))) : undefined;
 
   // Everything above can fail on bad input; nothing is stored until it has passed.
   const recorder = new RunRecorder(store, options.listeners);
@@ -65,8 +72,11 @@ export async function runTask(options: RunTaskOptions): Promise<{ state: RunStat
     task,
     gateway,
     ...(options.onTextDelta && { onTextDelta: options.onTextDelta }),
+    ...(sandbox && { sandbox }),
   });
   const state = await executeRun({ recorder, workflow, signal, maxCostUsd: config.limits.maxCostUsd, now });
-  const artifactsDir = writeArtifacts(state, config.store.artifactsDir);
+  const artifactsDir = writeArtifacts(state, config.store.artifactsDir, {
+    maxIterations: team.maxIterations,
+  });
   return { state, artifactsDir };
 }
