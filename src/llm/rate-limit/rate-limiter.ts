@@ -29,6 +29,9 @@ export interface AcquireRequest {
   /** Estimated prompt tokens + max output tokens, counted against `tpm`. */
   tokens: number;
   signal?: AbortSignal;
+  /** Named in queue errors; when absent, read from the `provider:` and `model:` key ids. */
+  provider?: string;
+  model?: string;
 }
 
 /**
