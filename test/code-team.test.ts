@@ -14,6 +14,7 @@ import { runResult } from '../src/runtime/run-result.js';
 import { runTask } from '../src/runtime/run-task.js';
 import { type RunningSimulator, startSimulator } from '../src/sim/index.js';
 import { MemoryRunStore, ScriptedProvider } from '../src/testing/index.js';
+import { runCli, tempDir } from './support/cli.js';
 
 const dirs: string[] = [];
 let sim: RunningSimulator;
@@ -208,5 +209,44 @@ describe('the code team with bad answers', () => {
     expect(state.testRuns).toHaveLength(1);
     expect(state.testRuns[0]?.passed).toBe(false);
     expect(state.testRuns[0]?.report).toContain('timed out after 1500 ms');
+  });
+});
+
+describe('agentmesh run --team code (CLI subprocess)', () => {
+  it('shows each test iteration on stderr, and runs show lists the artifacts', async () => {
+    const dir = await tempDir();
+    dirs.push(dir.path);
+    const task = 'Write a function that removes duplicate tags';
+    const run = await runCli(
+      ['run', '--team', 'code', task, '--base-url', sim.url, '--model', 'sim-model', '--json'],
+      {
+        cwd: dir.path,
+      },
+    );
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/runner · iteration 1 · 3 passed, 1 failed \((bubblewrap|subprocess), /);
+    expect(run.stderr).toMatch(/runner · iteration 2 · 4 passed, 0 failed/);
+    expect(run.stderr).toContain('(tests_passed) · tests passed after 2 run(s)');
+    const result = JSON.parse(run.stdout);
+    expect(result).toMatchObject({
+      status: 'succeeded',
+      stopReason: 'tests_passed',
+      testsPassed: true,
+      testRuns: 2,
+    });
+
+    const show = await runCli(['runs', 'show', result.runId], { cwd: dir.path });
+    expect(show.code).toBe(0);
+    expect(show.stdout).toMatch(/## Test runs\n\n- iteration 1 \(\S+-runner\) failed: 3 passed, 1 failed/);
+    const artifacts = show.stdout.slice(show.stdout.indexOf('## Artifacts'));
+    for (const file of [
+      'bundle/README.md',
+      'bundle/removes_duplicate_tags.py',
+      'bundle/test_removes_duplicate_tags.py',
+      'test-report.json',
+      'result.json',
+    ]) {
+      expect(artifacts).toContain(`- ${file}\n`);
+    }
   });
 });

@@ -28,8 +28,29 @@ export function progressReporter({ stream, env, now = Date.now }: ProgressOption
         line(`run ${event.runId}: team ${event.team} (${event.pattern}: ${event.agents.join(' → ')})`);
         break;
       case 'step.started':
-        line(`${paint(36, event.agentId)} is working${event.round > 1 ? ` (round ${event.round})` : ''}…`);
+        if (state.pattern === 'code' && event.agentId === 'runner') {
+          line(`${paint(36, 'runner')} · iteration ${event.round} · running the tests in the sandbox…`);
+        } else {
+          const label = state.pattern === 'code' ? 'iteration' : 'round';
+          line(
+            `${paint(36, event.agentId)} is working${event.round > 1 ? ` (${label} ${event.round})` : ''}…`,
+          );
+        }
         break;
+      case 'tests.ran': {
+        const { passed, failed, errors } = event.counts;
+        const outcome =
+          event.notRun !== undefined
+            ? paint(33, `not run: ${event.notRun}`)
+            : paint(
+                event.passed ? 32 : 31,
+                `${passed} passed, ${failed} failed${errors > 0 ? `, ${errors} errors` : ''}`,
+              );
+        line(
+          `${paint(36, 'runner')} · iteration ${event.iteration} · ${outcome} (${event.isolation}, ${(event.durationMs / 1000).toFixed(1)}s)`,
+        );
+        break;
+      }
       case 'llm.failed':
         line(
           paint(
@@ -47,11 +68,17 @@ export function progressReporter({ stream, env, now = Date.now }: ProgressOption
       case 'step.failed':
         line(paint(31, `${event.agentId} failed: ${event.error.message}`));
         break;
-      case 'run.finished':
+      case 'run.finished': {
+        const last = state.testRuns.at(-1);
+        const tests =
+          state.pattern === 'code'
+            ? ` · tests ${last?.passed ? 'passed' : 'not passing'} after ${state.testRuns.length} run(s)`
+            : '';
         line(
-          `${paint(event.status === 'succeeded' ? 32 : 31, `run ${event.status}`)} (${event.stopReason}) · ${state.calls} calls · ${totals(state)}`,
+          `${paint(event.status === 'succeeded' ? 32 : 31, `run ${event.status}`)} (${event.stopReason})${tests} · ${state.calls} calls · ${totals(state)}`,
         );
         break;
+      }
       default:
         break;
     }

@@ -1,4 +1,7 @@
-import { foldRun } from '../../core/index.js';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { ResolvedConfig } from '../../config/resolved-config.js';
+import { foldRun, type RunState } from '../../core/index.js';
 import { AgentMeshError } from '../../errors/index.js';
 import { openRunStore } from '../../runtime/open-run-store.js';
 import { runResult } from '../../runtime/run-result.js';
@@ -14,14 +17,18 @@ interface StoreFlags {
   json?: boolean;
 }
 
-async function withStore<T>(flags: StoreFlags, io: CliIo, use: (store: RunStore) => Promise<T>): Promise<T> {
+async function withStore<T>(
+  flags: StoreFlags,
+  io: CliIo,
+  use: (store: RunStore, config: ResolvedConfig) => Promise<T>,
+): Promise<T> {
   const config = await resolveCliConfig(
     { ...(flags.db && { db: flags.db }), ...(flags.config && { config: flags.config }) },
     io,
   );
   const store = openRunStore(config);
   try {
-    return await use(store);
+    return await use(store, config);
   } finally {
     await store.close();
   }
@@ -54,9 +61,12 @@ export async function runsListCommand(flags: StoreFlags & { limit?: number }, io
   return EXIT.ok;
 }
 
-/** `agentmesh runs show <id>`: the run's state folded from its log, its transcript and every LLM call. */
+/**
+ * `agentmesh runs show <id>`: the run's state folded from its log, its transcript, every LLM call, the code
+ * team's test runs, and the files in its artifacts directory.
+ */
 export async function runsShowCommand(runId: string, flags: StoreFlags, io: CliIo): Promise<number> {
-  return withStore(flags, io, async (store) => {
+  return withStore(flags, io, async (store, config) => {
     const events = await store.events(runId);
     if (events.length === 0) {
       throw new AgentMeshError({
@@ -67,6 +77,8 @@ export async function runsShowCommand(runId: string, flags: StoreFlags, io: CliI
     }
     const state = foldRun(events);
     const calls = await store.llmCalls(runId);
+    const artifactsDir = join(config.store.artifactsDir, runId);
+    const artifacts = listFiles(artifactsDir);
     if (flags.json) {
       writeLine(
         io.stdout,
@@ -76,6 +88,9 @@ export async function runsShowCommand(runId: string, flags: StoreFlags, io: CliI
           transcript: state.transcript,
           steps: state.steps,
           llmCalls: calls,
+          testRuns: state.testRuns,
+          artifactsDir: artifacts.length > 0 ? artifactsDir : null,
+          artifacts,
           events: events.length,
         }),
       );
@@ -94,6 +109,45 @@ export async function runsShowCommand(runId: string, flags: StoreFlags, io: CliI
         `- ${call.stepId} ${call.agentId} ${call.provider}:${call.model} attempt ${call.attempt} ${call.latencyMs}ms ${outcome}`,
       );
     }
+    writeTestRuns(state, io);
+    writeLine(io.stdout);
+    writeLine(io.stdout, '## Artifacts');
+    writeLine(io.stdout);
+    if (artifacts.length === 0) writeLine(io.stdout, `(none in ${artifactsDir})`);
+    else writeLine(io.stdout, artifactsDir);
+    for (const file of artifacts) writeLine(io.stdout, `- ${file}`);
     return EXIT.ok;
   });
+}
+
+function writeTestRuns(state: RunState, io: CliIo): void {
+  if (state.testRuns.length === 0) return;
+  writeLine(io.stdout);
+  writeLine(io.stdout, '## Test runs');
+  writeLine(io.stdout);
+  for (const run of state.testRuns) {
+    const { passed, failed, errors } = run.counts;
+    const outcome =
+      run.notRun !== undefined
+        ? `not run: ${run.notRun}`
+        : `${run.passed ? 'passed' : 'failed'}: ${passed} passed, ${failed} failed, ${errors} errors`;
+    writeLine(
+      io.stdout,
+      `- iteration ${run.iteration} (${run.stepId}) ${outcome} · ${run.isolation} · ${run.durationMs}ms`,
+    );
+  }
+}
+
+/** Every file under `dir`, relative and sorted; none when the directory does not exist (e.g. another machine). */
+function listFiles(dir: string): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir, { recursive: true, encoding: 'utf8' });
+  } catch {
+    return [];
+  }
+  return entries
+    .filter((entry) => statSync(join(dir, entry)).isFile())
+    .map((entry) => relative(dir, join(dir, entry)).replaceAll('\\', '/'))
+    .sort();
 }
