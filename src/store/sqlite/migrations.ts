@@ -94,7 +94,8 @@ export const MIGRATIONS: readonly Migration[] = [
         run_id          TEXT NOT NULL,
         agent_id        TEXT NOT NULL,
         day             TEXT NOT NULL,
-        reserved_usd    REAL NOT NULL,
+        -- NULL when the model is unpriced: its USD cost is unknown, never 0 (counted as 0 in sums).
+        reserved_usd    REAL,
         reserved_tokens INTEGER NOT NULL,
         actual_usd      REAL,
         actual_tokens   INTEGER,
