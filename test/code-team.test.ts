@@ -94,6 +94,7 @@ describe('the code team against the simulator, tests run in the sandbox', () => 
     expect(state.transcript.some((m) => m.agentId === 'runner')).toBe(false);
     expect(state.transcript.map((m) => m.content).join('\n')).not.toContain('test report (runner output');
     expect(foldRun(await store.events(state.runId))).toEqual(state);
+    expect(state.output).toMatch(/^APPROVED\b/); // the reviewer's final word is the run's output
 
     expect(runResult(state, artifactsDir)).toMatchObject({ testsPassed: true, testRuns: 2 });
     const bundle = join(artifactsDir, 'bundle');

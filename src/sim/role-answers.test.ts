@@ -135,4 +135,17 @@ describe('answerFor', () => {
     ).content;
     expect(text).not.toContain('.strip()');
   });
+
+  it("has the code team's reviewer approve when the runner reports passing tests, not when they fail", () => {
+    const passing = {
+      role: 'user',
+      content: '[runner]\nAfter 2 run(s) the tests pass (4 passed, 0 failed, 0 errors).',
+    };
+    const failing = {
+      role: 'user',
+      content: '[runner]\nAfter 3 run(s) the tests still fail (3 passed, 1 failed, 0 errors).',
+    };
+    expect(answer('You are the Critic.', [passing])).toMatch(/^APPROVED\b/);
+    expect(answer('You are the Critic.', [failing])).not.toMatch(/approved/i);
+  });
 });

@@ -31,7 +31,12 @@ function contentFor(conversation: Conversation, variant: number): string {
     case 'coder':
       return runnerNote ? codeTeamCoderAnswer(task, variant) : coderAnswer(task, variant);
     case 'critic':
-      return criticAnswer(task, conversation.earlierAnswers, variant);
+      // The code team's reviewer approves once the runner reports passing tests.
+      return criticAnswer(
+        task,
+        runnerNote && /\bthe tests pass\b/.test(runnerNote) ? 1 : conversation.earlierAnswers,
+        variant,
+      );
     case 'debugger':
       return debuggerAnswer(task, variant, runnerNote ?? '');
     case 'tester':
