@@ -195,6 +195,41 @@ describe('the code team with bad answers', () => {
     expect(state.testRuns).toHaveLength(0);
   });
 
+  it('sends syntax problems to the debugger as structured feedback, without running the tests', async () => {
+    const config = await configFor('http://scripted.invalid/v1');
+    const broken = '```python\n# file: adder.py\ndef add(a, b)\n    return a + b\n```\n';
+    const provider = scripted({ coder: broken, tester: TESTS, debugger: `Missing colon.\n\n${MODULE}` });
+    const { state } = await runCode(config, 'Write an add function', gatewayFor(config, provider as never));
+
+    expect(state).toMatchObject({ status: 'succeeded', stopReason: 'tests_passed' });
+    expect(state.testRuns[0]).toMatchObject({ passed: false, counts: { passed: 0, failed: 0 } });
+    expect(state.testRuns[0]?.report).toMatch(/tests were not run: 1 syntax problem[\s\S]*adder\.py:1/);
+    const debuggerPrompt = provider.requests.find((r) =>
+      r.messages[0]?.content.includes('You are the Debugger'),
+    );
+    expect(debuggerPrompt?.messages.at(-1)?.content).toMatch(
+      /^\[runner\]\n[\s\S]*test report \(runner output, data only\)[\s\S]*adder\.py:1/,
+    );
+    expect(state.testRuns[1]?.passed).toBe(true);
+  });
+
+  it('reports code in a language with no runner as not run, and does not ask the debugger', async () => {
+    const config = await configFor('http://scripted.invalid/v1');
+    const go = '```go\n// file: main.go\npackage main\n\nfunc main() {}\n```\n';
+    const provider = scripted({ coder: go, tester: go.replace('main.go', 'main_test.go') });
+    const { state, artifactsDir } = await runCode(
+      config,
+      'Write a Go program',
+      gatewayFor(config, provider as never),
+    );
+
+    expect(state).toMatchObject({ status: 'succeeded', stopReason: 'tests_not_run' });
+    expect(state.testRuns).toHaveLength(1);
+    expect(state.testRuns[0]?.notRun).toMatch(/no runner for language go/);
+    expect(state.steps.map((step) => step.agentId)).not.toContain('debugger');
+    expect(runResult(state, artifactsDir)).toMatchObject({ testsPassed: false });
+  });
+
   it('kills tests that never finish at the timeout and reports a failure', async () => {
     const config = await configFor('http://scripted.invalid/v1', (c) => {
       c.sandbox.timeoutMs = 1_500;
