@@ -1,5 +1,5 @@
 import { BubblewrapSandbox } from '../code/sandbox/bubblewrap-sandbox.js';
-import { probeBubblewrap } from '../code/sandbox/probe-bubblewrap.js';
+import { type BubblewrapProbe, probeBubblewrap } from '../code/sandbox/probe-bubblewrap.js';
 import type { Sandbox } from '../code/sandbox/sandbox.js';
 import { SubprocessSandbox } from '../code/sandbox/subprocess-sandbox.js';
 import type { SandboxConfig } from '../config/resolved-config.js';
@@ -9,9 +9,12 @@ import { AgentMeshError } from '../errors/index.js';
  * The sandbox `sandbox.mode` asks for: `auto` is bubblewrap when `bwrap` can create a sandbox here
  * (probed once per process), else the weaker subprocess, which says so in every result.
  */
-export async function createSandbox(config: Pick<SandboxConfig, 'mode'>): Promise<Sandbox> {
+export async function createSandbox(
+  config: Pick<SandboxConfig, 'mode'>,
+  { probe: probeFn = probeBubblewrap }: { probe?: () => Promise<BubblewrapProbe> } = {},
+): Promise<Sandbox> {
   if (config.mode === 'subprocess') return new SubprocessSandbox();
-  const probe = await probeBubblewrap();
+  const probe = await probeFn();
   if (probe.available) return new BubblewrapSandbox({ bwrapPath: probe.bwrapPath, features: probe.features });
   if (config.mode === 'auto') return new SubprocessSandbox();
   throw new AgentMeshError({
