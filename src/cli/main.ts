@@ -111,6 +111,33 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     });
 
   program
+    .command('usage')
+    .description('LLM calls, tokens, cost, errors, cache hits and latency, grouped, with a total')
+    .option('--by <group>', 'agent, model, provider, day or run', 'agent')
+    .option('--since <when>', 'from: 30m, 24h, 7d, 2w ago, a day (2026-11-01) or an ISO time')
+    .option('--until <when>', 'to (exclusive), in the same forms as --since')
+    .option('--db <file>', 'run store')
+    .option('--config <file>', 'config file')
+    .option('--json', 'print JSON')
+    .action(async (flags) => {
+      const { usageCommand } = await import('./commands/usage.js');
+      setExitCode(await usageCommand(flags, io));
+    });
+
+  const report = program.command('report').description('write reports');
+  report
+    .command('daily')
+    .description('one UTC day of LLM calls as Markdown: cost, tokens, models, agents, errors, cache, latency')
+    .option('--date <day>', 'the UTC day, YYYY-MM-DD (default: today)')
+    .option('--out [file]', 'write to a file (bare: .agentmesh/reports/daily-<date>.md) instead of stdout')
+    .option('--db <file>', 'run store')
+    .option('--config <file>', 'config file')
+    .action(async (flags) => {
+      const { dailyReportCommand } = await import('./commands/report.js');
+      setExitCode(await dailyReportCommand(flags, io));
+    });
+
+  program
     .command('init')
     .description('write a commented example agentmesh.yaml')
     .option('--force', 'overwrite an existing file')

@@ -91,3 +91,24 @@ export function compareCallsByTime(
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** Failed calls of one kind: the error code, with the HTTP status when there was one. */
+export interface ErrorCount {
+  /** e.g. `llm_http (HTTP 429)` or `llm_timeout`. */
+  key: string;
+  count: number;
+}
+
+/** Failed calls counted by error code and HTTP status, most frequent first. */
+export function errorsByCode(calls: readonly LlmCallRecord[]): ErrorCount[] {
+  const counts = new Map<string, number>();
+  for (const call of calls) {
+    if (call.outcome !== 'error') continue;
+    const code = call.errorCode ?? 'unknown';
+    const key = call.status === null ? code : `${code} (HTTP ${call.status})`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts]
+    .map(([key, count]) => ({ key, count }))
+    .sort((a, b) => b.count - a.count || compare(a.key, b.key));
+}
