@@ -126,6 +126,19 @@ describe('createCircuitBreakers', () => {
     expect(p.counter.calls).toBe(5);
   });
 
+  it('reopens when the probe is cancelled, since it learnt nothing about the provider', async () => {
+    const breakers = createCircuitBreakers(config);
+    const p = provider();
+    for (let i = 0; i < 3; i++) await codeOf(breakers.execute(key, p.fail));
+    vi.advanceTimersByTime(5_000);
+    const cancelled = async (): Promise<string> => {
+      throw cancelledError();
+    };
+    expect(await codeOf(breakers.execute(key, cancelled))).toBe('cancelled');
+    expect(breakers.states()[0]?.state).toBe('open');
+    expect(await codeOf(breakers.execute(key, p.succeed))).toBe('circuit_open');
+  });
+
   it('counts only the errors isFailure accepts, and never a cancellation', async () => {
     const breakers = createCircuitBreakers(config);
     const isFailure = (error: unknown) => !(error instanceof Error && error.message === 'HTTP 400');

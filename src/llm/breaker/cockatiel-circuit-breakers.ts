@@ -52,7 +52,8 @@ interface Breaker {
  * One cockatiel circuit breaker per provider+model, created on first use; `halfOpenAfter` is
  * `cooldownMs`. Departures from cockatiel's defaults, all for the gateway's sake: calls arriving while
  * the probe is in flight fail fast (cockatiel would make them wait for it, up to a whole call
- * timeout, instead of moving on to the fallback model); a cancelled call never counts as a failure;
+ * timeout, instead of moving on to the fallback model); a cancelled call never counts as a failure,
+ * except a cancelled probe, which reopens the circuit because it learnt nothing;
  * which errors count is decided per call (`isFailure`). As in cockatiel, a probe that ends in an
  * error that does not count (a 400) closes the circuit: the provider answered.
  */
@@ -141,7 +142,9 @@ export function createCircuitBreakers(
         try {
           return await call(signal);
         } catch (error) {
-          if (isCancelledError(error) || (isFailure !== undefined && !isFailure(error))) throw error;
+          // A cancelled probe learnt nothing, so it reopens (cockatiel would close on any uncounted error).
+          if (isCancelledError(error) && breaker.probe !== record) throw error;
+          if (!isCancelledError(error) && isFailure !== undefined && !isFailure(error)) throw error;
           throw new CountedFailure(error, record);
         }
       };
