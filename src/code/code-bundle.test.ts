@@ -52,3 +52,42 @@ describe('bundleFromMessages', () => {
     expect(bundle.size).toBe(4);
   });
 });
+
+describe('bundleFromMessages with unnamed answers', () => {
+  const coder = { stepId: 'coder-1', content: fixture('coder-turn.md') };
+
+  it('lets a lone unnamed block replace the one source file of its language', () => {
+    const { bundle } = bundleFromMessages([
+      coder,
+      { stepId: 'debugger-1', content: fixture('debugger-unnamed.md') },
+    ]);
+    expect([...bundle.keys()]).toEqual(['src/calc.py', 'tests/test_calc.py']);
+    expect(bundle.get('src/calc.py')).toMatchObject({
+      stepId: 'debugger-1',
+      content: expect.stringContaining('a / b'),
+    });
+  });
+
+  it('adds a fragment much shorter than the file beside it instead of replacing the file', () => {
+    const { bundle } = bundleFromMessages([
+      coder,
+      { stepId: 'debugger-1', content: fixture('debugger-fragment.md') },
+    ]);
+    expect([...bundle.keys()]).toEqual(['src/calc.py', 'tests/test_calc.py', 'main.py']);
+    expect(bundle.get('src/calc.py')!.stepId).toBe('coder-1');
+  });
+
+  it('does not guess between several files of the language', () => {
+    const { bundle } = bundleFromMessages([
+      { stepId: 'coder-1', content: fixture('deepseek-headings.md') },
+      { stepId: 'debugger-1', content: fixture('debugger-unnamed.md') },
+    ]);
+    expect(bundle.get('main.py')!.stepId).toBe('debugger-1');
+    expect(bundle.get('src/parser.py')!.stepId).toBe('coder-1');
+  });
+
+  it('names a first unnamed answer by default', () => {
+    const { bundle } = bundleFromMessages([{ stepId: 'coder-1', content: fixture('debugger-unnamed.md') }]);
+    expect([...bundle.keys()]).toEqual(['main.py']);
+  });
+});

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { extractFiles, nameAbove } from './extract-files.js';
+import { extractFiles, isTestPath, nameAbove } from './extract-files.js';
 
 const fixture = (name: string) =>
   readFileSync(new URL(`../../test/fixtures/code-answers/${name}`, import.meta.url), 'utf8');
@@ -79,6 +79,10 @@ describe('extractFiles over realistic answers', () => {
     expect(files[1]!.content).toMatch(/^import unittest/);
   });
 
+  it('does not make a file of a REPL or terminal transcript in a source fence', () => {
+    expect(summary('```python\n>>> 1 + 1\n2\n```\n```js\n$ node a.js\n```')).toEqual([]);
+  });
+
   it('uses default names for JavaScript and TypeScript tests too', () => {
     const text =
       "```ts\nexport const a = 1;\n```\n```js\nimport test from 'node:test';\ntest('x', () => {});\n```";
@@ -138,5 +142,21 @@ describe('nameAbove', () => {
     ['', null],
   ])('%j names %j', (text, expected) => {
     expect(nameAbove(text)).toBe(expected);
+  });
+});
+
+describe('isTestPath', () => {
+  it.each([
+    ['tests/test_app.py', true],
+    ['test_app.py', true],
+    ['app_test.py', true],
+    ['src/__tests__/a.ts', true],
+    ['src/a.test.ts', true],
+    ['a.spec.mjs', true],
+    ['src/app.py', false],
+    ['src/contest.py', false],
+    ['latest.ts', false],
+  ])('%j -> %j', (path, expected) => {
+    expect(isTestPath(path)).toBe(expected);
   });
 });

@@ -14,6 +14,8 @@ export interface ExtractedFiles {
   /** In order of first appearance; a path written twice in one answer keeps its last content. */
   files: BundleFile[];
   rejected: RejectedFile[];
+  /** Paths of `files` the answer did not name (`main.py`, `snippet_3.py`): default names given here. */
+  defaulted: string[];
 }
 
 const LANGUAGE_ALIASES: Record<string, string> = {
@@ -101,12 +103,15 @@ export function extractFiles(markdown: string, stepId: string): ExtractedFiles {
   const files = new Map<string, BundleFile>();
   const rejected: RejectedFile[] = [];
   const defaultsUsed = new Set<string>();
+  const defaulted: string[] = [];
   for (const [index, { block, name }] of blocks.entries()) {
     const infoLanguage = normaliseLanguage(block.language);
     if (name === null) {
       const fallback = anyNamed ? null : defaultName(block, infoLanguage, index + 1, defaultsUsed);
-      if (fallback)
+      if (fallback) {
         files.set(fallback, { path: fallback, language: infoLanguage, content: block.code, stepId });
+        defaulted.push(fallback);
+      }
       continue;
     }
     if (infoLanguage === 'diff' || infoLanguage === 'patch') {
@@ -121,7 +126,7 @@ export function extractFiles(markdown: string, stepId: string): ExtractedFiles {
     const language = isGeneric(infoLanguage) ? languageOfPath(check.path) : infoLanguage;
     files.set(check.path, { path: check.path, language, content: block.code, stepId });
   }
-  return { files: [...files.values()], rejected };
+  return { files: [...files.values()], rejected, defaulted };
 }
 
 /** The language a path's extension implies (`text` when unknown). */
@@ -144,13 +149,21 @@ function nameOf(block: CodeBlock): string | null {
 
 function defaultName(block: CodeBlock, language: string, ordinal: number, used: Set<string>): string | null {
   const extension = DEFAULT_EXTENSIONS[language];
-  if (!extension || block.code.trim() === '') return null;
+  // A REPL or terminal transcript in a Python/JS fence is output, not a file.
+  if (!extension || block.code.trim() === '' || /^\s*(?:>>>|\$) /.test(block.code)) return null;
   const test = looksLikeTest(block.code);
   const first =
     language === 'python' ? (test ? 'test_main.py' : 'main.py') : `main${test ? '.test' : ''}.${extension}`;
   const name = used.has(first) ? `snippet_${ordinal}.${extension}` : first;
   used.add(name);
   return name;
+}
+
+/** True for test files by the usual conventions (`tests/`, `test_x.py`, `x_test.py`, `x.test.ts`, `x.spec.js`). */
+export function isTestPath(path: string): boolean {
+  return /(?:^|\/)(?:tests?|__tests__)\/|(?:^|\/)test_[^/]*\.py$|_test\.py$|\.(?:test|spec)\.[cm]?[jt]sx?$/.test(
+    path,
+  );
 }
 
 function looksLikeTest(code: string): boolean {
