@@ -3,33 +3,22 @@
  * assembly, gateway, SQLite run log, artifacts) against a bare `openai` SDK loop making the same calls,
  * both against one simulator subprocess at 0 ms latency, in interleaved rounds of the same run.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import OpenAI from 'openai';
 import { resolveConfig, resolveTeam } from '../src/config/index.js';
 import type { ResolvedConfig } from '../src/config/resolved-config.js';
-import { buildGateway } from '../src/runtime/build-gateway.js';
+import { openGateway } from '../src/runtime/build-gateway.js';
 import { runTask } from '../src/runtime/run-task.js';
 import { MemoryRunStore } from '../src/store/memory/memory-run-store.js';
 import type { RunStore } from '../src/store/run-store.js';
 import { SqliteRunStore } from '../src/store/sqlite/sqlite-run-store.js';
+import { median, startSimProcess } from './support.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
 const WARMUP = 10; // both arms; timings keep falling for the first rounds as the JIT warms up
 const TASK = 'Write a Python function that merges overlapping time intervals, with tests.';
-
-async function startSim(): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, ['bin/agentmesh.js', 'sim', '--port', '0', '--latency-ms', '0'], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  const url = await new Promise<string>((resolve) =>
-    createInterface({ input: child.stdout }).once('line', resolve),
-  );
-  return { url: url.trim(), stop: () => child.kill('SIGTERM') };
-}
 
 /** The baseline: what a user would write by hand with the official SDK — same prompts, same calls. */
 async function bareSdkPipeline(client: OpenAI, config: ResolvedConfig, model: string): Promise<void> {
@@ -51,23 +40,18 @@ async function bareSdkPipeline(client: OpenAI, config: ResolvedConfig, model: st
   }
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
 /** Runs the benchmark and returns the ratio agentmesh / baseline. */
 export async function benchStepOverhead(): Promise<number> {
-  const sim = await startSim();
+  const sim = await startSimProcess();
   const dir = await mkdtemp(join(tmpdir(), 'agentmesh-bench-'));
   const config = resolveConfig({
     file: null,
     env: {},
     cwd: dir,
-    overrides: { baseUrl: sim.url, model: 'sim-model' },
+    overrides: { baseUrl: sim.url, model: 'sim-model', noCache: true },
   });
   const store = SqliteRunStore.open({ path: config.store.path });
-  const gateway = buildGateway(config);
+  const { gateway, close: closeGateway } = openGateway(config);
   const client = new OpenAI({ baseURL: sim.url, apiKey: 'bench', maxRetries: 0 });
   const steps = resolveTeam(config, 'pipeline').agents.length;
   const controller = new AbortController();
@@ -103,6 +87,7 @@ export async function benchStepOverhead(): Promise<number> {
       }
     }
   } finally {
+    await closeGateway();
     await store.close();
     sim.stop();
     await rm(dir, { recursive: true, force: true });

@@ -2,7 +2,7 @@ export * from './config/index.js';
 export * from './core/index.js';
 export * from './errors/index.js';
 export * from './llm/index.js';
-export { buildGateway, buildProviders } from './runtime/build-gateway.js';
+export { buildProviders, type GatewayHandle, openGateway } from './runtime/build-gateway.js';
 export { openRunStore } from './runtime/open-run-store.js';
 export { type RunResult, runResult } from './runtime/run-result.js';
 export { prepareRun, type RunTaskOptions, runTask } from './runtime/run-task.js';

@@ -122,7 +122,7 @@ describe('runTask', () => {
   it('stops before the next step once the budget is spent', async () => {
     // Each scripted answer costs $0.01: after three steps $0.03 >= $0.025, so the critic never runs.
     const { state } = await runWith(() => 'ok', { maxCostUsd: 0.025 });
-    expect(state).toMatchObject({ status: 'failed', stopReason: 'budget_exceeded', calls: 3, output: 'ok' });
+    expect(state).toMatchObject({ status: 'failed', stopReason: 'budget', calls: 3, output: 'ok' });
     expect(state.error?.code).toBe('budget_exceeded');
   });
 

@@ -34,6 +34,8 @@ export async function runAgentTurn(options: AgentTurnOptions): Promise<StepEvent
   let accepted: StepEventInput | undefined;
   const result = await options.gateway.call({
     agentId: agent.id,
+    runId: context.runId,
+    cache: agent.cache,
     models: options.models,
     messages,
     temperature: agent.temperature,
@@ -45,6 +47,16 @@ export async function runAgentTurn(options: AgentTurnOptions): Promise<StepEvent
     onAttempt: async (attempt) => {
       if (attempt.ok) accepted = attemptEvent(step, attempt);
       else await context.record(attemptEvent(step, attempt));
+    },
+    onBreakerChange: async ({ provider, model, state }) => {
+      await context.record({
+        type: 'breaker.changed',
+        provider,
+        model,
+        state,
+        stepId: step.stepId,
+        agentId: agent.id,
+      });
     },
   });
   if (!accepted) throw new Error('The gateway returned an answer without reporting its attempt');
@@ -77,6 +89,7 @@ function attemptEvent(step: WorkflowStep, attempt: AttemptRecord) {
       usage: attempt.usage,
       ...(attempt.requestId && { requestId: attempt.requestId }),
       ...(attempt.finishReason && { finishReason: attempt.finishReason }),
+      ...(attempt.cached && { cached: true, savedUsd: attempt.savedUsd ?? 0 }),
     };
   }
   return {

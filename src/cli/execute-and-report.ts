@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config/resolved-config.js';
-import { buildGateway } from '../runtime/build-gateway.js';
+import { openGateway } from '../runtime/build-gateway.js';
 import { openRunStore } from '../runtime/open-run-store.js';
 import { runResult } from '../runtime/run-result.js';
 import { prepareRun, runTask } from '../runtime/run-task.js';
@@ -29,13 +29,14 @@ export async function executeAndReport({
 }: ExecuteAndReportOptions): Promise<number> {
   prepareRun(config, task, team); // bad input fails here, before the store file is created
   const store = openRunStore(config);
+  const gateway = openGateway(config, { warn: (message) => writeLine(io.stderr, `agentmesh: ${message}`) });
   try {
     const { state, artifactsDir } = await runTask({
       config,
       task,
       ...(team && { team }),
       store,
-      gateway: buildGateway(config),
+      gateway: gateway.gateway,
       signal: io.signal,
       listeners: [progressReporter({ stream: io.stderr, env: io.env })],
     });
@@ -55,6 +56,7 @@ export async function executeAndReport({
     }
     return state.status === 'cancelled' ? EXIT.interrupted : EXIT.ok;
   } finally {
+    await gateway.close();
     await store.close();
   }
 }

@@ -28,7 +28,12 @@ function addRunnerOptions(command: Command): Command {
     .option('--base-url <url>', 'any OpenAI-compatible endpoint, e.g. http://localhost:11434/v1')
     .option('--api-key <key>', 'API key for --base-url (prefer AGENTMESH_API_KEY)')
     .option('--db <file>', 'run store (default: ./.agentmesh/agentmesh.db)')
-    .option('--max-cost <usd>', 'stop the run once it has cost this much', positiveNumber('--max-cost'))
+    .option(
+      '--max-cost <usd>',
+      'refuse any call that could take the run past this many USD',
+      positiveNumber('--max-cost'),
+    )
+    .option('--no-cache', 'neither read nor write the response cache')
     .option('--json', 'print one JSON result object on stdout');
 }
 

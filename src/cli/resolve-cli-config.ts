@@ -22,6 +22,7 @@ export async function resolveCliConfig(flags: RunnerFlags, io: CliIo): Promise<R
       ...(flags.maxCost !== undefined && { maxCostUsd: flags.maxCost }),
       ...(flags.db && { db: flags.db }),
       ...(flags.team && { team: flags.team }),
+      ...(flags.cache === false && { noCache: true }),
     },
   });
 }

@@ -7,5 +7,7 @@ export interface RunnerFlags {
   apiKey?: string;
   db?: string;
   maxCost?: number;
+  /** false with `--no-cache`. */
+  cache?: boolean;
   json?: boolean;
 }

@@ -1,11 +1,18 @@
 import type { ModelInfo, RetryConfig } from '../config/resolved-config.js';
-import type { ChatMessage, Usage } from '../core/index.js';
+import { type ChatMessage, type Usage, ZERO_USAGE } from '../core/index.js';
 import { AgentMeshError, AllModelsFailedError, LlmCallError } from '../errors/index.js';
 import { abortableSleep, type Sleep } from './abortable-sleep.js';
+import type { BreakerChange } from './breaker/circuit-breakers.js';
+import { worstCaseCost } from './budget/worst-case-cost.js';
+import { cacheKey } from './cache/cache-key.js';
+import type { CachedResponse } from './cache/response-cache.js';
+import { SingleFlight } from './cache/single-flight.js';
 import { throwIfCancelled } from './cancelled-error.js';
 import { type ChatStep, callProvider, type ModelCall } from './chat-step.js';
 import { costOf, toUsage } from './cost.js';
+import { callBudgets, countsAgainstBreaker, type GatewayPolicies } from './gateway-policies.js';
 import type { ChatResult, Provider } from './provider.js';
+import type { RateLimitPermit } from './rate-limit/rate-limiter.js';
 import { DEFAULT_MAX_RETRY_AFTER_MS, retryWithBackoff } from './retry-with-backoff.js';
 import { DEFAULT_TIMEOUT_GRACE_MS, withTimeout } from './with-timeout.js';
 
@@ -24,11 +31,17 @@ export interface LlmGatewayOptions {
   maxRetryAfterMs?: number;
   /** How long past `timeoutMs` the gateway waits for a provider to time out by itself. @default 1_000 */
   timeoutGraceMs?: number;
+  /** Cache, breakers, budgets and rate limits; each is off when absent. */
+  policies?: GatewayPolicies;
 }
 
 /** One LLM call of one agent: the model list and the prompt. */
 export interface GatewayCallOptions {
   agentId: string;
+  /** The run the call belongs to, for its budget. @default 'adhoc' */
+  runId?: string;
+  /** Whether this call may be answered from (and stored in) the response cache. @default true */
+  cache?: boolean;
   /** Primary model first, then fallbacks in order. */
   models: ModelInfo[];
   messages: ChatMessage[];
@@ -42,6 +55,8 @@ export interface GatewayCallOptions {
   onTextDelta?: (delta: string) => void;
   /** Sees every attempt, ok or not; awaited before the gateway acts on the outcome (the caller logs it). */
   onAttempt?: (record: AttemptRecord) => void | Promise<void>;
+  /** A circuit breaker changed state because of this call. */
+  onBreakerChange?: (change: BreakerChange) => void | Promise<void>;
 }
 
 /** What happened in one attempt; `attempt` counts from 1 per model. */
@@ -55,6 +70,10 @@ export type AttemptRecord =
       usage: Usage;
       requestId?: string;
       finishReason: string | null;
+      /** Answered from the response cache (or by sharing an identical call in flight): nothing was paid. */
+      cached?: boolean;
+      /** For a cached answer, what the original call cost. */
+      savedUsd?: number;
     }
   | {
       ok: false;
@@ -80,16 +99,18 @@ export interface GatewayResult {
   /** Attempts made across all models, failed ones included. */
   attempts: number;
   requestId?: string;
+  /** Answered from the response cache: `usage` is zero and nothing was paid. */
+  cached?: boolean;
 }
 
 /**
- * The LLM gateway: turns one agent call into provider attempts. Layers, inside out:
+ * The LLM gateway: turns one agent call into provider attempts. Per model, outside in:
  *
- *   provider → timeout → retry → fallback → cost
+ *   cache + single flight → retry → breaker → budget reservation → rate limit → provider + timeout → cost
  *
- * `#attemptStep` is provider + timeout (later: cache, budget, rate limit, breaker wrap it as
- * {@link ChatStep} middleware); `#attempt` rejects empty answers, prices each answer and reports it;
- * `#callModel` retries one model; `call` falls back through the models. An error never becomes content.
+ * and `call` falls back through the agent's models. `#attempt` rejects empty answers and reports
+ * each attempt; `#guarded` applies the breaker, budget and rate limit around one provider call.
+ * Every policy is optional ({@link GatewayPolicies}). An error never becomes content.
  */
 export class LlmGateway {
   readonly #providers: ReadonlyMap<string, Provider>;
@@ -99,6 +120,8 @@ export class LlmGateway {
   readonly #now: () => number;
   readonly #maxRetryAfterMs: number;
   readonly #attemptStep: ChatStep;
+  readonly #policies: GatewayPolicies;
+  readonly #inFlight = new SingleFlight<GatewayResult>();
 
   constructor(options: LlmGatewayOptions) {
     const { providers, retry, sleep = abortableSleep, random = Math.random, now = Date.now } = options;
@@ -108,6 +131,7 @@ export class LlmGateway {
     this.#random = random;
     this.#now = now;
     this.#maxRetryAfterMs = options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
+    this.#policies = options.policies ?? {};
     this.#attemptStep = withTimeout({ graceMs: options.timeoutGraceMs ?? DEFAULT_TIMEOUT_GRACE_MS })(
       callProvider,
     );
@@ -130,7 +154,7 @@ export class LlmGateway {
     for (const { model, provider } of calls) {
       throwIfCancelled(signal, { agentId });
       try {
-        return await this.#callModel({ options, model, provider, counter });
+        return await this.#callModelCached({ options, model, provider, counter });
       } catch (error) {
         // Only a failed model moves on to the next; cancellation and our callers' errors stop here.
         if (!(error instanceof LlmCallError)) throw error;
@@ -138,6 +162,73 @@ export class LlmGateway {
       }
     }
     throw new AllModelsFailedError({ agentId, attempts: failures });
+  }
+
+  /** A cache hit answers at once; identical calls in flight share one provider call. */
+  async #callModelCached(args: {
+    options: GatewayCallOptions;
+    model: ModelInfo;
+    provider: Provider;
+    counter: { attempts: number };
+  }): Promise<GatewayResult> {
+    const { options, model, provider } = args;
+    const cache = this.#policies.cache;
+    if (cache === undefined || options.cache === false) return this.#callModel(args);
+    const started = this.#now();
+    const key = cacheKey({
+      provider: provider.id,
+      model: model.id,
+      messages: options.messages,
+      ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
+      ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
+    });
+    const hit = await cache.get(key);
+    if (hit !== undefined) return this.#answerFromCache({ ...args, hit, started });
+    let leader = false;
+    const result = await this.#inFlight.run(key, async () => {
+      leader = true;
+      const answer = await this.#callModel(args);
+      // Only a complete, accepted answer is stored; failures throw before this line.
+      await cache.set(key, toCachedResponse(answer));
+      return answer;
+    });
+    if (leader) return result;
+    // This caller waited on an identical call made by another: it paid nothing.
+    return this.#answerFromCache({ ...args, hit: toCachedResponse(result), started });
+  }
+
+  async #answerFromCache(args: {
+    options: GatewayCallOptions;
+    model: ModelInfo;
+    provider: Provider;
+    counter: { attempts: number };
+    hit: CachedResponse;
+    started: number;
+  }): Promise<GatewayResult> {
+    const { options, model, provider, counter, hit, started } = args;
+    counter.attempts++;
+    await options.onAttempt?.({
+      ok: true,
+      provider: provider.id,
+      model: model.id,
+      attempt: 1,
+      latencyMs: this.#now() - started,
+      usage: ZERO_USAGE,
+      finishReason: hit.finishReason,
+      cached: true,
+      savedUsd: hit.usage.costUsd,
+    });
+    options.onTextDelta?.(hit.content);
+    return {
+      content: hit.content,
+      ...(hit.reasoningContent ? { reasoningContent: hit.reasoningContent } : {}),
+      provider: provider.id,
+      model: model.id,
+      usage: ZERO_USAGE,
+      finishReason: hit.finishReason,
+      attempts: counter.attempts,
+      cached: true,
+    };
   }
 
   async #callModel(args: {
@@ -183,15 +274,15 @@ export class LlmGateway {
     const started = this.#now();
     const base = { provider: provider.id, model: model.id, attempt };
     let result: ChatResult;
+    let usage: Usage;
     try {
-      result = await this.#attemptStep(this.#modelCall(options, model, provider));
+      ({ result, usage } = await this.#guarded(options, model, provider));
     } catch (error) {
       if (!(error instanceof LlmCallError)) throw error;
       await options.onAttempt?.({ ok: false, ...base, latencyMs: this.#now() - started, error });
       throw error;
     }
     const latencyMs = this.#now() - started;
-    const usage = toUsage(result.usage, costOf({ usage: result.usage, pricing: model.pricing }));
     if (!result.content?.trim()) {
       const error = new LlmCallError({
         code: 'llm_empty_response',
@@ -213,6 +304,81 @@ export class LlmGateway {
       ...(result.requestId ? { requestId: result.requestId } : {}),
     });
     return { result, usage };
+  }
+
+  /** One provider call under the breaker, within the budget, and within the rate limits. */
+  #guarded(
+    options: GatewayCallOptions,
+    model: ModelInfo,
+    provider: Provider,
+  ): Promise<{ result: ChatResult; usage: Usage }> {
+    const breakers = this.#policies.breakers;
+    const call = () => this.#reservedAndLimited(options, model, provider);
+    if (breakers === undefined) return call();
+    return breakers.execute({ provider: provider.id, model: model.id }, call, {
+      isFailure: countsAgainstBreaker,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onBreakerChange ? { onChange: options.onBreakerChange } : {}),
+    });
+  }
+
+  async #reservedAndLimited(
+    options: GatewayCallOptions,
+    model: ModelInfo,
+    provider: Provider,
+  ): Promise<{ result: ChatResult; usage: Usage }> {
+    const { budget, rateLimiter, limitKeys } = this.#policies;
+    const budgets = budget === undefined ? null : callBudgets(budget.limits, options.agentId);
+    const keys = rateLimiter === undefined || limitKeys === undefined ? [] : limitKeys(model);
+    const needsEstimate = budgets !== null || keys.some((key) => key.limit.tpm !== null);
+    const worstCase = needsEstimate
+      ? worstCaseCost({
+          promptTokens: budget?.estimatePromptTokens(options.messages) ?? 0,
+          maxTokens: options.maxTokens ?? model.contextWindow ?? 0,
+          pricing: model.pricing,
+        })
+      : { usd: 0, tokens: 0 };
+    const at = new Date(this.#now());
+    // Reserved before sending, settled after: concurrent calls cannot slip past a budget together.
+    const reservation =
+      budget !== undefined && budgets !== null
+        ? await budget.ledger.reserve({
+            runId: options.runId ?? 'adhoc',
+            agentId: options.agentId,
+            at,
+            usd: worstCase.usd,
+            tokens: worstCase.tokens,
+            budgets,
+            expiresAt: new Date(at.getTime() + reservationTtlMs(options.timeoutMs)),
+          })
+        : null;
+    let permit: RateLimitPermit | undefined;
+    let spent: Usage | undefined;
+    let rateLimited: { retryAfterMs?: number } | undefined;
+    try {
+      if (rateLimiter !== undefined && keys.length > 0) {
+        permit = await rateLimiter.acquire({
+          keys,
+          tokens: worstCase.tokens,
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+      }
+      const result = await this.#attemptStep(this.#modelCall(options, model, provider));
+      spent = toUsage(result.usage, costOf({ usage: result.usage, pricing: model.pricing }));
+      return { result, usage: spent };
+    } catch (error) {
+      if (error instanceof LlmCallError && error.status === 429) {
+        rateLimited = error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs };
+      }
+      throw error;
+    } finally {
+      const tokens = spent ? spent.promptTokens + spent.completionTokens : 0;
+      permit?.release({ actualTokens: tokens, ...(rateLimited ? { rateLimited } : {}) });
+      if (reservation !== null && budget !== undefined) {
+        const usd = spent === undefined ? 0 : spent.unpricedCalls ? null : spent.costUsd;
+        await budget.ledger.settle(reservation, { usd, tokens });
+      }
+    }
   }
 
   #modelCall(options: GatewayCallOptions, model: ModelInfo, provider: Provider): ModelCall {
@@ -243,4 +409,19 @@ export class LlmGateway {
       context: { agentId, model: model.ref, provider: model.provider },
     });
   }
+}
+
+/** How long an unsettled reservation counts: past every retry of a call, with room to spare. */
+function reservationTtlMs(timeoutMs: number): number {
+  return timeoutMs * 4 + 60_000;
+}
+
+function toCachedResponse(result: GatewayResult): CachedResponse {
+  return {
+    content: result.content,
+    ...(result.reasoningContent ? { reasoningContent: result.reasoningContent } : {}),
+    finishReason: result.finishReason,
+    model: result.model,
+    usage: result.usage,
+  };
 }

@@ -1,11 +1,33 @@
-import type { ResolvedConfig } from '../config/resolved-config.js';
+import { createHash } from 'node:crypto';
+import type { ModelInfo, ResolvedConfig } from '../config/resolved-config.js';
+import { createCircuitBreakers } from '../llm/breaker/cockatiel-circuit-breakers.js';
+import type { BudgetLedger } from '../llm/budget/budget-ledger.js';
+import { estimatePromptTokens } from '../llm/budget/estimate-prompt-tokens.js';
+import { NO_CACHE } from '../llm/cache/no-cache.js';
+import { resilientCache } from '../llm/cache/resilient-cache.js';
+import type { ResponseCache } from '../llm/cache/response-cache.js';
 import { LlmGateway } from '../llm/gateway.js';
+import type { GatewayPolicies } from '../llm/gateway-policies.js';
 import type { Provider } from '../llm/provider.js';
 import { OpenAiCompatibleProvider } from '../llm/providers/openai-compatible-provider.js';
+import { createRateLimiter } from '../llm/rate-limit/create-rate-limiter.js';
+import type { LimitKey } from '../llm/rate-limit/rate-limiter.js';
+import { MemoryBudgetLedger } from '../store/memory/memory-budget-ledger.js';
+import { SqliteBudgetLedger } from '../store/sqlite/sqlite-budget-ledger.js';
+import { SqliteResponseCache } from '../store/sqlite/sqlite-response-cache.js';
 
 /** Seams for tests and embedders. */
 export interface BuildOptions {
   fetch?: typeof globalThis.fetch;
+  /** Where one-line warnings go (cache unavailable, …). @default stderr */
+  warn?: (message: string) => void;
+}
+
+/** A gateway and the files its policies hold open. */
+export interface GatewayHandle {
+  gateway: LlmGateway;
+  /** Closes the cache and the budget ledger. */
+  close(): Promise<void>;
 }
 
 /** One provider adapter per configured provider. */
@@ -20,7 +42,96 @@ export function buildProviders(
   return providers;
 }
 
-/** The gateway around every configured provider. */
-export function buildGateway(config: ResolvedConfig, options: BuildOptions = {}): LlmGateway {
-  return new LlmGateway({ providers: buildProviders(config, options), retry: config.limits.retry });
+/**
+ * The gateway around every configured provider, with the policies the config asks for: the response
+ * cache, one circuit breaker per provider+model, rate limits, and budget reservations.
+ */
+export function openGateway(config: ResolvedConfig, options: BuildOptions = {}): GatewayHandle {
+  const warn = options.warn ?? ((message: string) => process.stderr.write(`agentmesh: ${message}\n`));
+  const cache = openCache(config, warn);
+  const ledger = openLedger(config);
+  const policies: GatewayPolicies = {
+    cache,
+    breakers: createCircuitBreakers(config.limits.breaker),
+    rateLimiter: createRateLimiter({ queue: config.limits.queue }),
+    limitKeys: limitKeysOf(config),
+    ...(ledger && { budget: { ledger, limits: config.limits, estimatePromptTokens } }),
+  };
+  const gateway = new LlmGateway({
+    providers: buildProviders(config, options),
+    retry: config.limits.retry,
+    policies,
+  });
+  return {
+    gateway,
+    close: async () => {
+      await Promise.all([cache.close(), ledger?.close()]);
+    },
+  };
+}
+
+/** The cache, or none when it is off; a corrupt or locked file means no cache, said once. */
+function openCache(config: ResolvedConfig, warn: (message: string) => void): ResponseCache {
+  if (!config.cache.enabled) return NO_CACHE;
+  try {
+    const cache = SqliteResponseCache.open({
+      path: config.cache.path,
+      ttlMs: config.cache.ttlMs,
+      maxEntries: config.cache.maxEntries,
+    });
+    return resilientCache(cache, (message) => warn(`${message}; going on without the response cache`));
+  } catch (error) {
+    warn(`${error instanceof Error ? error.message : String(error)}; going on without the response cache`);
+    return NO_CACHE;
+  }
+}
+
+/** The ledger in the run store's database, or none when no budget is set. */
+function openLedger(config: ResolvedConfig): BudgetLedger | null {
+  const { maxCostUsd, maxTokens, budgets } = config.limits;
+  const anyBudget =
+    maxCostUsd !== null ||
+    maxTokens !== null ||
+    budgets.day.usd !== null ||
+    budgets.day.tokens !== null ||
+    Object.keys(budgets.agents).length > 0;
+  if (!anyBudget) return null;
+  if (config.store.path === ':memory:') return new MemoryBudgetLedger();
+  return SqliteBudgetLedger.open({ path: config.store.path });
+}
+
+/**
+ * The limits a model's calls count against: its provider's, keyed by a fingerprint of the API key so
+ * every agent (and later every worker) on one key shares one account-wide limit, then the model's own.
+ */
+function limitKeysOf(config: ResolvedConfig): (model: ModelInfo) => LimitKey[] {
+  const byModel = new Map<string, LimitKey[]>();
+  return (model) => {
+    let keys = byModel.get(model.ref);
+    if (keys === undefined) {
+      keys = [];
+      const provider = config.providers[model.provider];
+      if (provider && hasLimit(provider.rateLimit)) {
+        keys.push({
+          id: `provider:${provider.id}:${fingerprint(provider.apiKey)}`,
+          limit: provider.rateLimit,
+        });
+      }
+      if (model.rateLimit && hasLimit(model.rateLimit)) {
+        keys.push({ id: `model:${model.ref}`, limit: model.rateLimit });
+      }
+      byModel.set(model.ref, keys);
+    }
+    return keys;
+  };
+}
+
+function hasLimit(limit: LimitKey['limit']): boolean {
+  return limit.rpm !== null || limit.tpm !== null || limit.maxInFlight !== null;
+}
+
+/** A short one-way digest: identifies the key without revealing it. */
+function fingerprint(apiKey: string | null): string {
+  if (apiKey === null) return 'nokey';
+  return createHash('sha256').update(apiKey).digest('hex').slice(0, 12);
 }

@@ -47,8 +47,9 @@ export async function executeRun({
 
   for (;;) {
     if (signal.aborted) return finish('cancelled', 'cancelled');
+    // A coarse guard between steps; the gateway's reservations refuse the exact call that would overspend.
     if (maxCostUsd !== null && recorder.state.usage.costUsd >= maxCostUsd) {
-      return finish('failed', 'budget_exceeded', {
+      return finish('failed', 'budget', {
         code: 'budget_exceeded',
         message: `Run ${runId} reached its budget of $${maxCostUsd} (spent $${recorder.state.usage.costUsd.toFixed(6)}); raise --max-cost to continue.`,
         retryable: false,
@@ -93,6 +94,8 @@ export async function executeRun({
         error: error.toInfo(),
       });
       if (error.code === 'cancelled' || signal.aborted) return finish('cancelled', 'cancelled');
+      // A refused reservation stops the run, not just the agent: the partial result is kept.
+      if (error.code === 'budget_exceeded') return finish('failed', 'budget', error.toInfo());
       return finish('failed', `agent_error:${step.agentId}`, error.toInfo());
     }
     // The step's result and its completion are one transaction: a resumed run never sees one without the other.

@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import { resolveTeam } from '../../config/resolve-config.js';
 import type { ResolvedConfig } from '../../config/resolved-config.js';
 import { isAgentMeshError, toAgentMeshError } from '../../errors/index.js';
 import { buildProviders } from '../../runtime/build-gateway.js';
+import { openRunStore } from '../../runtime/open-run-store.js';
 import { providersOfTeam } from '../../runtime/preflight.js';
 import { type CliIo, writeLine } from '../cli-io.js';
 import { EXIT } from '../exit-codes.js';
@@ -63,6 +65,36 @@ export async function doctorCommand(flags: RunnerFlags, io: CliIo): Promise<numb
       );
     }
   }
+  await reportBreakers(config, io);
   writeLine(io.stderr, failures === 0 ? 'doctor: all checks passed' : `doctor: ${failures} check(s) failed`);
   return failures === 0 ? EXIT.ok : EXIT.failed;
+}
+
+/**
+ * The last recorded state of every circuit breaker. Breakers live in the process that runs a team;
+ * each change is a `breaker.changed` event in the run log, so the latest one per model is shown.
+ */
+async function reportBreakers(config: ResolvedConfig, io: CliIo): Promise<void> {
+  if (config.store.path === ':memory:' || !existsSync(config.store.path)) {
+    writeLine(io.stdout, '• circuit breakers: no runs recorded yet');
+    return;
+  }
+  const store = openRunStore(config);
+  try {
+    const changes = await store.breakerStates();
+    if (changes.length === 0) {
+      writeLine(io.stdout, '• circuit breakers: all closed (none has opened)');
+      return;
+    }
+    for (const change of changes) {
+      const cooldownEnds = new Date(Date.parse(change.at) + config.limits.breaker.cooldownMs).toISOString();
+      const detail = change.state === 'open' ? `, lets a probe through after ${cooldownEnds}` : '';
+      writeLine(
+        io.stdout,
+        `• circuit ${change.provider}:${change.model}: ${change.state.replace('_', '-')} since ${change.at} (run ${change.runId}${detail})`,
+      );
+    }
+  } finally {
+    await store.close();
+  }
 }
