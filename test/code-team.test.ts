@@ -98,6 +98,10 @@ describe('the code team against the simulator, tests run in the sandbox', () => 
 
     expect(runResult(state, artifactsDir)).toMatchObject({ testsPassed: true, testRuns: 2 });
     const bundle = join(artifactsDir, 'bundle');
+    const transcript = await readFile(join(artifactsDir, 'transcript.md'), 'utf8');
+    expect(transcript).toMatch(
+      /## coder[\s\S]*## runner · iteration 1: failed[\s\S]*## debugger[\s\S]*## runner · iteration 2: passed/,
+    );
     const module = await readFile(join(bundle, 'removes_duplicate_tags.py'), 'utf8');
     expect(module).toContain('.strip()');
     expect(await readFile(join(bundle, 'test_removes_duplicate_tags.py'), 'utf8')).toContain('unittest');
@@ -167,6 +171,7 @@ describe('the code team with bad answers', () => {
         `${MODULE}\n\`\`\`python\n# file: ../../escape.py\nx = 1\n\`\`\`\n`,
       ],
       tester: TESTS,
+      documenter: 'Here is the README:\n\n```markdown\n# file: README.md\n# Adder\n\nAdds numbers.\n```\n',
     });
     const { state, artifactsDir } = await runCode(
       config,
@@ -180,6 +185,9 @@ describe('the code team with bad answers', () => {
     expect(coderCalls[1]?.messages.at(-1)?.content).toContain('contained no code file');
     expect(state.transcript.filter((m) => m.agentId === 'coder')).toHaveLength(1);
     expect(state.testRuns[0]?.report).toMatch(/Refused paths[\s\S]*\.\.\/\.\.\/escape\.py/);
+    expect(await readFile(join(artifactsDir, 'bundle', 'README.md'), 'utf8')).toBe(
+      '# Adder\n\nAdds numbers.\n',
+    );
     for (const where of ['bundle', '.', '..'])
       expect(existsSync(join(artifactsDir, where, 'escape.py'))).toBe(false);
   });
@@ -260,7 +268,9 @@ describe('agentmesh run --team code (CLI subprocess)', () => {
       },
     );
     expect(run.code).toBe(0);
-    expect(run.stderr).toMatch(/runner · iteration 1 · 3 passed, 1 failed \((bubblewrap|subprocess), /);
+    expect(run.stderr).toMatch(
+      /runner · iteration 1 · 3 passed, 1 failed \((bubblewrap|subprocess: weaker isolation), /,
+    );
     expect(run.stderr).toMatch(/runner · iteration 2 · 4 passed, 0 failed/);
     expect(run.stderr).toContain('(tests_passed) · tests passed after 2 run(s)');
     const result = JSON.parse(run.stdout);

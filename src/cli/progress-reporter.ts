@@ -46,8 +46,12 @@ export function progressReporter({ stream, env, now = Date.now }: ProgressOption
                 event.passed ? 32 : 31,
                 `${passed} passed, ${failed} failed${errors > 0 ? `, ${errors} errors` : ''}`,
               );
+        const isolation =
+          event.isolation === 'bubblewrap'
+            ? event.isolation
+            : paint(33, `${event.isolation}: weaker isolation`);
         line(
-          `${paint(36, 'runner')} · iteration ${event.iteration} · ${outcome} (${event.isolation}, ${(event.durationMs / 1000).toFixed(1)}s)`,
+          `${paint(36, 'runner')} · iteration ${event.iteration} · ${outcome} (${isolation}, ${(event.durationMs / 1000).toFixed(1)}s)`,
         );
         break;
       }

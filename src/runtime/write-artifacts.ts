@@ -2,7 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { bundleFromMessages } from '../code/code-bundle.js';
 import { extensionFor, extractCodeBlocks } from '../code/extract-code-blocks.js';
-import type { RunState } from '../core/index.js';
+import { extractFiles } from '../code/extract-files.js';
+import type { RunState, TestRunState, TranscriptMessage } from '../core/index.js';
 import { codeMessages, documenterMessage } from '../teams/code-team-plan.js';
 import { missingDependencyFile } from './dependency-manifest.js';
 import { runResult } from './run-result.js';
@@ -60,8 +61,8 @@ function writeCodeBlocks(state: RunState, dir: string): string[] {
 export function writeCodeBundle(state: RunState, dir: string, maxIterations: number): string[] {
   const { bundle } = bundleFromMessages(codeMessages(state, maxIterations));
   const files = new Map([...bundle.values()].map((file) => [file.path, file.content]));
-  const readme = documenterMessage(state, maxIterations);
-  if (readme) files.set('README.md', readme.content.endsWith('\n') ? readme.content : `${readme.content}\n`);
+  const readme = readmeOf(documenterMessage(state, maxIterations));
+  if (readme !== null) files.set('README.md', readme);
   const manifest = missingDependencyFile(bundle);
   if (manifest) files.set(manifest.path, manifest.content);
   const written: string[] = [];
@@ -76,12 +77,22 @@ export function writeCodeBundle(state: RunState, dir: string, maxIterations: num
   return [...written, 'test-report.json'];
 }
 
+/** The documenter's README: a fenced `README.md` file when it wrote one, else its whole answer. */
+function readmeOf(message: TranscriptMessage | undefined): string | null {
+  if (!message) return null;
+  const fenced = extractFiles(message.content, message.stepId).files.find(
+    (file) => file.path.toLowerCase() === 'readme.md',
+  );
+  const text = fenced?.content ?? message.content;
+  return text.endsWith('\n') ? text : `${text}\n`;
+}
+
 function writeFileDeep(path: string, content: string): void {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, content);
 }
 
-/** The transcript as Markdown: task, each agent's message, and how the run ended. */
+/** The transcript as Markdown: task, each agent's message and each test run in step order, and how the run ended. */
 export function transcriptMarkdown(state: RunState): string {
   const parts = [
     `# Run ${state.runId}`,
@@ -93,10 +104,31 @@ export function transcriptMarkdown(state: RunState): string {
     state.task,
     '',
   ];
-  for (const message of state.transcript) {
-    parts.push(`## ${message.agentId} (${message.stepId}, ${message.model})`, '', message.content, '');
-  }
+  const order = new Map(state.steps.map((step, index) => [step.stepId, index]));
+  const entries = [
+    ...state.transcript.map((message) => ({ stepId: message.stepId, lines: messageLines(message) })),
+    ...state.testRuns.map((run) => ({ stepId: run.stepId, lines: testRunLines(run) })),
+  ].sort((a, b) => (order.get(a.stepId) ?? 0) - (order.get(b.stepId) ?? 0));
+  for (const entry of entries) parts.push(...entry.lines);
   parts.push('## Outcome', '', `Status: ${state.status}; stop reason: ${state.stopReason ?? 'none'}`);
   if (state.error) parts.push('', `Error: ${state.error.message}`);
   return `${parts.join('\n')}\n`;
+}
+
+function messageLines(message: TranscriptMessage): string[] {
+  return [`## ${message.agentId} (${message.stepId}, ${message.model})`, '', message.content, ''];
+}
+
+function testRunLines(run: TestRunState): string[] {
+  const outcome = run.notRun !== undefined ? 'not run' : run.passed ? 'passed' : 'failed';
+  // A longer fence than any in the report, so test output with backticks stays inside it.
+  const fence = '`'.repeat(Math.max(3, ...(run.report.match(/`+/g) ?? []).map((ticks) => ticks.length + 1)));
+  return [
+    `## runner · iteration ${run.iteration}: ${outcome} (${run.stepId}, ${run.isolation})`,
+    '',
+    `${fence}text`,
+    run.report,
+    fence,
+    '',
+  ];
 }
