@@ -39,7 +39,7 @@ export async function benchGatewayOverhead(): Promise<number> {
   );
   const file = await loadConfigFile({ cwd: dir, env: {} });
   const config = resolveConfig({ file, env: {}, cwd: dir, overrides: { model: 'custom:sim-model' } });
-  const { gateway, close } = openGateway(config);
+  const { gateway, close } = await openGateway(config);
   const model = config.models['custom:sim-model']!;
   const client = new OpenAI({ baseURL: sim.url, apiKey: 'bench', maxRetries: 0 });
   const prompt = (round: number, call: number, arm: string) => [

@@ -1,4 +1,36 @@
-/** Runs every benchmark; each prints its numbers as a ratio against a baseline measured in the same run. */
+/**
+ * Runs every benchmark; each prints its numbers as a ratio against a baseline measured in the same run.
+ * `npm run bench` runs them all; `npm run bench -- gateway cache` runs the named ones.
+ */
+import { cacheHitLatency } from './cache-hit.js';
+import { benchGatewayOverhead } from './gateway-overhead.js';
+import { limiterAccuracy } from './limiter-accuracy.js';
+import { sandboxOverhead } from './sandbox-overhead.js';
 import { benchStepOverhead } from './step-overhead.js';
 
-await benchStepOverhead();
+/** A benchmark that reports lines instead of printing as it goes. */
+const reporting =
+  (bench: () => Promise<{ name: string; lines: string[] }>) => async (): Promise<void> => {
+    const { name, lines } = await bench();
+    console.log(name);
+    for (const line of lines) console.log(`  ${line}`);
+  };
+
+const BENCHMARKS: Record<string, () => Promise<unknown>> = {
+  step: benchStepOverhead,
+  gateway: benchGatewayOverhead,
+  cache: reporting(cacheHitLatency),
+  limiter: reporting(limiterAccuracy),
+  sandbox: reporting(sandboxOverhead),
+};
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !(name in BENCHMARKS));
+if (unknown.length > 0) {
+  console.error(`unknown benchmark ${unknown.join(', ')}; choose from ${Object.keys(BENCHMARKS).join(', ')}`);
+  process.exit(2);
+}
+for (const name of wanted.length > 0 ? wanted : Object.keys(BENCHMARKS)) {
+  await BENCHMARKS[name]!();
+  console.log('');
+}

@@ -51,7 +51,7 @@ export async function benchStepOverhead(): Promise<number> {
     overrides: { baseUrl: sim.url, model: 'sim-model', noCache: true },
   });
   const store = SqliteRunStore.open({ path: config.store.path });
-  const { gateway, close: closeGateway } = openGateway(config);
+  const { gateway, close: closeGateway } = await openGateway(config);
   const client = new OpenAI({ baseURL: sim.url, apiKey: 'bench', maxRetries: 0 });
   const steps = resolveTeam(config, 'pipeline').agents.length;
   const controller = new AbortController();

@@ -97,7 +97,7 @@ describe('chaos', () => {
     ]);
     const store = SqliteRunStore.open({ path: config.store.path });
     cleanups.push(() => store.close());
-    const { gateway, close } = openGateway(config, { warn: () => {} });
+    const { gateway, close } = await openGateway(config, { warn: () => {} });
     cleanups.push(close);
 
     const runs = await Promise.all(
@@ -179,7 +179,7 @@ describe('rate limits', () => {
       'cache:',
       '  enabled: false',
     ]);
-    const { gateway, close } = openGateway(config, { warn: () => {} });
+    const { gateway, close } = await openGateway(config, { warn: () => {} });
     cleanups.push(close);
     const model = config.models['sim:sim-model']!;
     await Promise.all(
@@ -209,7 +209,7 @@ describe('budgets', () => {
     ]);
     const store = SqliteRunStore.open({ path: config.store.path });
     cleanups.push(() => store.close());
-    const { gateway, close } = openGateway(config, { warn: () => {} });
+    const { gateway, close } = await openGateway(config, { warn: () => {} });
     cleanups.push(close);
 
     const { state } = await runTask({
@@ -243,9 +243,9 @@ describe('budgets', () => {
       providers: { sim: simProvider(server) },
       retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 },
       policies: {
+        estimatePromptTokens,
         budget: {
           ledger,
-          estimatePromptTokens,
           limits: {
             maxCostUsd: 1,
             maxTokens: null,
@@ -266,6 +266,7 @@ describe('budgets', () => {
         }),
       ),
     );
+    await gateway.drain(); // settlements are written after each call returns
     const refused = outcomes.filter((o) => o.status === 'rejected');
     expect(refused.length).toBeGreaterThan(0);
     for (const outcome of refused)
@@ -304,14 +305,22 @@ describe('response cache', () => {
       policies: { cache },
     });
   }
-  const ask = (gateway: LlmGateway, question = 'Plan a CSV parser.', onAttempt?: (cached: boolean) => void) =>
-    gateway.call({
+  /** One call; then waits for the cache write the gateway does after answering. */
+  const ask = async (
+    gateway: LlmGateway,
+    question = 'Plan a CSV parser.',
+    onAttempt?: (cached: boolean) => void,
+  ) => {
+    const answer = await gateway.call({
       agentId: 'planner',
       models: [simModel()],
       messages: [QUESTION[0]!, { role: 'user', content: `Task:\n${question}` }],
       timeoutMs: 5_000,
       onAttempt: (attempt) => onAttempt?.(attempt.ok && attempt.cached === true),
     });
+    await gateway.drain();
+    return answer;
+  };
 
   it('a hit returns identical content at no cost and the simulator sees no request', async () => {
     const server = await sim();

@@ -1,4 +1,5 @@
 import type { ResolvedConfig } from '../config/resolved-config.js';
+import { warnUnpricedOnce } from '../llm/pricing/warn-unpriced.js';
 import { openGateway } from '../runtime/build-gateway.js';
 import { openRunStore } from '../runtime/open-run-store.js';
 import { runResult } from '../runtime/run-result.js';
@@ -29,7 +30,7 @@ export async function executeAndReport({
 }: ExecuteAndReportOptions): Promise<number> {
   prepareRun(config, task, team); // bad input fails here, before the store file is created
   const store = openRunStore(config);
-  const gateway = openGateway(config, { warn: (message) => writeLine(io.stderr, `agentmesh: ${message}`) });
+  const gateway = await openGateway(config, { warn: (message) => writeLine(io.stderr, `agentmesh: ${message}`) });
   try {
     const { state, artifactsDir } = await runTask({
       config,
@@ -38,7 +39,15 @@ export async function executeAndReport({
       store,
       gateway: gateway.gateway,
       signal: io.signal,
-      listeners: [progressReporter({ stream: io.stderr, env: io.env })],
+      listeners: [
+        progressReporter({ stream: io.stderr, env: io.env }),
+        (event) => {
+          // Unknown is not free: say once per model that its cost could not be counted.
+          if (event.type !== 'llm.completed' || !event.usage.unpricedCalls) return;
+          const ref = `${event.provider}:${event.model}`;
+          warnUnpricedOnce({ ref, pricing: null }, (line) => writeLine(io.stderr, `agentmesh: warning: ${line}`));
+        },
+      ],
     });
     const result = runResult(state, artifactsDir);
     if (json) {

@@ -6,12 +6,10 @@ import type { BudgetLedger, CallBudgets } from './budget/budget-ledger.js';
 import type { ResponseCache } from './cache/response-cache.js';
 import type { LimitKey, RateLimiter } from './rate-limit/rate-limiter.js';
 
-/** The budgets every call is checked against, and how a call's worst case is estimated. */
+/** The budgets every call is checked against. */
 export interface BudgetPolicy {
   ledger: BudgetLedger;
   limits: Pick<LimitsConfig, 'maxCostUsd' | 'maxTokens' | 'budgets'>;
-  /** Prompt tokens of a request, estimated high (the reservation is a worst case). */
-  estimatePromptTokens: (messages: ChatMessage[]) => number;
 }
 
 /**
@@ -25,6 +23,11 @@ export interface GatewayPolicies {
   rateLimiter?: RateLimiter;
   /** The limits a call of this model counts against (its provider's account-wide limit, its own). */
   limitKeys?: (model: ModelInfo) => LimitKey[];
+  /**
+   * Prompt tokens of a request, estimated high: budget reservations and tokens-per-minute limits
+   * count them before the provider says. Without it, only max output tokens are counted.
+   */
+  estimatePromptTokens?: (messages: ChatMessage[]) => number;
 }
 
 /** The budgets that apply to one call of `agentId`; null when none is set (no reservation needed). */

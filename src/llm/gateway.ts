@@ -122,6 +122,7 @@ export class LlmGateway {
   readonly #attemptStep: ChatStep;
   readonly #policies: GatewayPolicies;
   readonly #inFlight = new SingleFlight<GatewayResult>();
+  readonly #background = new Set<Promise<void>>();
 
   constructor(options: LlmGatewayOptions) {
     const { providers, retry, sleep = abortableSleep, random = Math.random, now = Date.now } = options;
@@ -135,6 +136,22 @@ export class LlmGateway {
     this.#attemptStep = withTimeout({ graceMs: options.timeoutGraceMs ?? DEFAULT_TIMEOUT_GRACE_MS })(
       callProvider,
     );
+  }
+
+  /** Waits for the writes the gateway does off the callers' path (cache entries, budget settlements). */
+  async drain(): Promise<void> {
+    while (this.#background.size > 0) await Promise.all([...this.#background]);
+  }
+
+  /** Runs bookkeeping after the current call returns; its failures are already handled by the policy. */
+  #inBackground(work: () => Promise<void>): void {
+    const done: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(work)
+      .catch(() => {
+        // The cache reports its own problems (resilientCache); an unsettled reservation expires.
+      })
+      .finally(() => this.#background.delete(done));
+    this.#background.add(done);
   }
 
   /** Calls the models in order until one gives a non-empty answer; throws `AllModelsFailedError` when none does. */
@@ -188,8 +205,9 @@ export class LlmGateway {
     const result = await this.#inFlight.run(key, async () => {
       leader = true;
       const answer = await this.#callModel(args);
-      // Only a complete, accepted answer is stored; failures throw before this line.
-      await cache.set(key, toCachedResponse(answer));
+      // Only a complete, accepted answer is stored; failures throw before this line. The write
+      // happens off the caller's path: an identical call meanwhile still shares this one in flight.
+      this.#inBackground(() => cache.set(key, toCachedResponse(answer)));
       return answer;
     });
     if (leader) return result;
@@ -333,7 +351,7 @@ export class LlmGateway {
     const needsEstimate = budgets !== null || keys.some((key) => key.limit.tpm !== null);
     const worstCase = needsEstimate
       ? worstCaseCost({
-          promptTokens: budget?.estimatePromptTokens(options.messages) ?? 0,
+          promptTokens: this.#policies.estimatePromptTokens?.(options.messages) ?? 0,
           maxTokens: options.maxTokens ?? model.contextWindow ?? 0,
           pricing: model.pricing,
         })
@@ -376,7 +394,8 @@ export class LlmGateway {
       permit?.release({ actualTokens: tokens, ...(rateLimited ? { rateLimited } : {}) });
       if (reservation !== null && budget !== undefined) {
         const usd = spent === undefined ? 0 : spent.unpricedCalls ? null : spent.costUsd;
-        await budget.ledger.settle(reservation, { usd, tokens });
+        // Until it is settled the reservation counts at its worst case, so settling late is safe.
+        this.#inBackground(() => budget.ledger.settle(reservation, { usd, tokens }));
       }
     }
   }

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import type { ModelInfo, ResolvedConfig } from '../config/resolved-config.js';
 import { createCircuitBreakers } from '../llm/breaker/cockatiel-circuit-breakers.js';
 import type { BudgetLedger } from '../llm/budget/budget-ledger.js';
-import { estimatePromptTokens } from '../llm/budget/estimate-prompt-tokens.js';
 import { NO_CACHE } from '../llm/cache/no-cache.js';
 import { resilientCache } from '../llm/cache/resilient-cache.js';
 import type { ResponseCache } from '../llm/cache/response-cache.js';
@@ -46,7 +45,7 @@ export function buildProviders(
  * The gateway around every configured provider, with the policies the config asks for: the response
  * cache, one circuit breaker per provider+model, rate limits, and budget reservations.
  */
-export function openGateway(config: ResolvedConfig, options: BuildOptions = {}): GatewayHandle {
+export async function openGateway(config: ResolvedConfig, options: BuildOptions = {}): Promise<GatewayHandle> {
   const warn = options.warn ?? ((message: string) => process.stderr.write(`agentmesh: ${message}\n`));
   const cache = openCache(config, warn);
   const ledger = openLedger(config);
@@ -55,8 +54,13 @@ export function openGateway(config: ResolvedConfig, options: BuildOptions = {}):
     breakers: createCircuitBreakers(config.limits.breaker),
     rateLimiter: createRateLimiter({ queue: config.limits.queue }),
     limitKeys: limitKeysOf(config),
-    ...(ledger && { budget: { ledger, limits: config.limits, estimatePromptTokens } }),
+    ...(ledger && { budget: { ledger, limits: config.limits } }),
   };
+  // The tokenizer costs ~160 ms and ~60 MB to load: only when a budget or a tokens-per-minute limit needs it.
+  if (ledger !== null || countsTokens(config)) {
+    const { estimatePromptTokens } = await import('../llm/budget/estimate-prompt-tokens.js');
+    policies.estimatePromptTokens = estimatePromptTokens;
+  }
   const gateway = new LlmGateway({
     providers: buildProviders(config, options),
     retry: config.limits.retry,
@@ -65,6 +69,7 @@ export function openGateway(config: ResolvedConfig, options: BuildOptions = {}):
   return {
     gateway,
     close: async () => {
+      await gateway.drain();
       await Promise.all([cache.close(), ledger?.close()]);
     },
   };
@@ -79,11 +84,22 @@ function openCache(config: ResolvedConfig, warn: (message: string) => void): Res
       ttlMs: config.cache.ttlMs,
       maxEntries: config.cache.maxEntries,
     });
-    return resilientCache(cache, (message) => warn(`${message}; going on without the response cache`));
+    return resilientCache(cache, (message) => warn(withoutCache(message)));
   } catch (error) {
-    warn(`${error instanceof Error ? error.message : String(error)}; going on without the response cache`);
+    warn(withoutCache(error instanceof Error ? error.message : String(error)));
     return NO_CACHE;
   }
+}
+
+function withoutCache(problem: string): string {
+  return `${problem.replace(/\.\s*$/, '')}; going on without the response cache.`;
+}
+
+function countsTokens(config: ResolvedConfig): boolean {
+  return (
+    Object.values(config.providers).some((provider) => provider.rateLimit.tpm !== null) ||
+    Object.values(config.models).some((model) => model.rateLimit?.tpm != null)
+  );
 }
 
 /** The ledger in the run store's database, or none when no budget is set. */

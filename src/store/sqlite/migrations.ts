@@ -105,8 +105,14 @@ export const MIGRATIONS: readonly Migration[] = [
         expires_at      TEXT NOT NULL,
         settled_at      TEXT
       );
-      CREATE INDEX budget_ledger_by_run ON budget_ledger (run_id);
-      CREATE INDEX budget_ledger_by_day_agent ON budget_ledger (day, agent_id);
+      -- Reservations still in flight: few at any time, so summing them stays cheap however long the ledger.
+      CREATE INDEX budget_ledger_in_flight ON budget_ledger (run_id, day, agent_id) WHERE state = 'reserved';
+      -- Settled spend per scope ('run:<id>', 'day:<date>', 'agent:<id>:<date>'), kept with each settlement.
+      CREATE TABLE budget_totals (
+        scope  TEXT PRIMARY KEY,
+        usd    REAL NOT NULL DEFAULT 0,
+        tokens INTEGER NOT NULL DEFAULT 0
+      ) WITHOUT ROWID;
     `,
   },
 ];

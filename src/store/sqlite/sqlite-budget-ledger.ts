@@ -18,32 +18,38 @@ export interface SqliteBudgetLedgerOptions {
   now?: () => Date;
 }
 
-// What a row commits: its actual cost once settled, its worst case while reserved and not expired.
-// Released rows and expired reservations (their process died) count for nothing.
-const SPEND = `SELECT
-    COALESCE(SUM(CASE WHEN state = 'settled' THEN COALESCE(actual_usd, 0) ELSE COALESCE(reserved_usd, 0) END), 0) AS usd,
-    COALESCE(SUM(CASE WHEN state = 'settled' THEN actual_tokens ELSE reserved_tokens END), 0) AS tokens
-  FROM budget_ledger
-  WHERE (state = 'settled' OR (state = 'reserved' AND expires_at > @at))`;
+// Committed spend in a scope = its settled total (budget_totals) + its reservations still in flight
+// (worst case, unexpired: an expired one belongs to a process that died). Both reads are O(in flight),
+// not O(ledger), so a long day of calls does not slow every reservation down.
+const IN_FLIGHT = `SELECT COALESCE(SUM(COALESCE(reserved_usd, 0)), 0) AS usd, COALESCE(SUM(reserved_tokens), 0) AS tokens
+  FROM budget_ledger WHERE state = 'reserved' AND expires_at > @at`;
 
 const SQL = {
-  spentByRun: `${SPEND} AND run_id = @runId`,
-  spentByDay: `${SPEND} AND day = @day`,
-  spentByAgent: `${SPEND} AND day = @day AND agent_id = @agentId`,
+  inFlightByRun: `${IN_FLIGHT} AND run_id = @runId`,
+  inFlightByDay: `${IN_FLIGHT} AND day = @day`,
+  inFlightByAgent: `${IN_FLIGHT} AND day = @day AND agent_id = @agentId`,
+  settled: 'SELECT usd, tokens FROM budget_totals WHERE scope = @scope',
   insert: `INSERT INTO budget_ledger (run_id, agent_id, day, reserved_usd, reserved_tokens, state, created_at, expires_at)
     VALUES (@runId, @agentId, @day, @usd, @tokens, 'reserved', @at, @expiresAt)`,
   settle: `UPDATE budget_ledger SET actual_usd = @usd, actual_tokens = @tokens, state = 'settled', settled_at = @settledAt
-    WHERE id = @id AND state <> 'released'`,
+    WHERE id = @id AND state = 'reserved' RETURNING run_id AS runId, agent_id AS agentId, day`,
+  addToTotal: `INSERT INTO budget_totals (scope, usd, tokens) VALUES (@scope, @usd, @tokens)
+    ON CONFLICT (scope) DO UPDATE SET usd = usd + excluded.usd, tokens = tokens + excluded.tokens`,
 } as const;
 
 type Statements = { [K in keyof typeof SQL]: Database.Statement<unknown[]> };
 type ScopeParams = { runId: string; agentId: string; day: string; at: string };
 
-const SPENT_BY: Record<BudgetScopeName, keyof typeof SQL> = {
-  run: 'spentByRun',
-  day: 'spentByDay',
-  agent: 'spentByAgent',
+const IN_FLIGHT_BY: Record<BudgetScopeName, keyof typeof SQL> = {
+  run: 'inFlightByRun',
+  day: 'inFlightByDay',
+  agent: 'inFlightByAgent',
 };
+
+/** The `budget_totals` key of a scope. */
+function scopeKey(scope: BudgetScopeName, { runId, agentId, day }: Omit<ScopeParams, 'at'>): string {
+  return scope === 'run' ? `run:${runId}` : scope === 'day' ? `day:${day}` : `agent:${agentId}:${day}`;
+}
 
 /**
  * The durable BudgetLedger: rows in the run store's `budget_ledger` table. Each reserve checks and
@@ -57,6 +63,7 @@ export class SqliteBudgetLedger implements BudgetLedger {
   readonly #stmts: Statements;
   readonly #now: () => Date;
   readonly #reserveTx: (request: ReserveRequest) => number;
+  readonly #settleTx: (id: number, actual: { usd: number | null; tokens: number }) => boolean;
 
   private constructor(db: Database.Database, path: string, now: () => Date) {
     this.#db = db;
@@ -67,6 +74,9 @@ export class SqliteBudgetLedger implements BudgetLedger {
     ) as Statements;
     const tx = db.transaction((request: ReserveRequest) => this.#reserveInTx(request));
     this.#reserveTx = (request) => tx.immediate(request);
+    this.#settleTx = db.transaction((id: number, actual: { usd: number | null; tokens: number }) =>
+      this.#settleInTx(id, actual),
+    );
   }
 
   /** Opens (creating and migrating if needed) the run store file at `path` for its ledger. */
@@ -105,15 +115,8 @@ export class SqliteBudgetLedger implements BudgetLedger {
 
   /** Replaces the reservation by the actual cost; an unknown USD cost is stored as NULL and counts as 0. */
   async settle(reservation: Reservation, actual: { usd: number | null; tokens: number }): Promise<void> {
-    const { changes } = this.#guard('append to', () =>
-      this.#stmts.settle.run({
-        id: Number(reservation.id),
-        usd: actual.usd,
-        tokens: actual.tokens,
-        settledAt: this.#now().toISOString(),
-      }),
-    );
-    if (changes === 0) throw unknownReservationError(reservation.id, this.path);
+    const settled = this.#guard('append to', () => this.#settleTx(Number(reservation.id), actual));
+    if (!settled) throw unknownReservationError(reservation.id, this.path);
   }
 
   /** Closes the connection; closing twice is harmless. */
@@ -133,7 +136,11 @@ export class SqliteBudgetLedger implements BudgetLedger {
       day: utcDay(request.at),
       at: request.at.toISOString(),
     };
-    checkBudgets(request, (scope) => this.#stmts[SPENT_BY[scope]].get(params) as Spend);
+    checkBudgets(request, (scope) => {
+      const inFlight = this.#stmts[IN_FLIGHT_BY[scope]].get(params) as Spend;
+      const settled = this.#stmts.settled.get({ scope: scopeKey(scope, params) }) as Spend | undefined;
+      return { usd: inFlight.usd + (settled?.usd ?? 0), tokens: inFlight.tokens + (settled?.tokens ?? 0) };
+    });
     const { lastInsertRowid } = this.#stmts.insert.run({
       ...params,
       usd: request.usd,
@@ -141,6 +148,21 @@ export class SqliteBudgetLedger implements BudgetLedger {
       expiresAt: request.expiresAt.toISOString(),
     });
     return Number(lastInsertRowid);
+  }
+
+  /** Marks the reservation settled and adds its actual cost to the totals of its three scopes. */
+  #settleInTx(id: number, actual: { usd: number | null; tokens: number }): boolean {
+    const row = this.#stmts.settle.get({
+      id,
+      usd: actual.usd,
+      tokens: actual.tokens,
+      settledAt: this.#now().toISOString(),
+    }) as Omit<ScopeParams, 'at'> | undefined;
+    if (row === undefined) return false;
+    for (const scope of ['run', 'day', 'agent'] as const) {
+      this.#stmts.addToTotal.run({ scope: scopeKey(scope, row), usd: actual.usd ?? 0, tokens: actual.tokens });
+    }
+    return true;
   }
 
   /** The one place better-sqlite3 failures become `store` errors; budget errors pass through. */
