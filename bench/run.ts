@@ -9,12 +9,11 @@ import { sandboxOverhead } from './sandbox-overhead.js';
 import { benchStepOverhead } from './step-overhead.js';
 
 /** A benchmark that reports lines instead of printing as it goes. */
-const reporting =
-  (bench: () => Promise<{ name: string; lines: string[] }>) => async (): Promise<void> => {
-    const { name, lines } = await bench();
-    console.log(name);
-    for (const line of lines) console.log(`  ${line}`);
-  };
+const reporting = (bench: () => Promise<{ name: string; lines: string[] }>) => async (): Promise<void> => {
+  const { name, lines } = await bench();
+  console.log(name);
+  for (const line of lines) console.log(`  ${line}`);
+};
 
 const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   step: benchStepOverhead,

@@ -30,7 +30,9 @@ export async function executeAndReport({
 }: ExecuteAndReportOptions): Promise<number> {
   prepareRun(config, task, team); // bad input fails here, before the store file is created
   const store = openRunStore(config);
-  const gateway = await openGateway(config, { warn: (message) => writeLine(io.stderr, `agentmesh: ${message}`) });
+  const gateway = await openGateway(config, {
+    warn: (message) => writeLine(io.stderr, `agentmesh: ${message}`),
+  });
   try {
     const { state, artifactsDir } = await runTask({
       config,
@@ -45,7 +47,9 @@ export async function executeAndReport({
           // Unknown is not free: say once per model that its cost could not be counted.
           if (event.type !== 'llm.completed' || !event.usage.unpricedCalls) return;
           const ref = `${event.provider}:${event.model}`;
-          warnUnpricedOnce({ ref, pricing: null }, (line) => writeLine(io.stderr, `agentmesh: warning: ${line}`));
+          warnUnpricedOnce({ ref, pricing: null }, (line) =>
+            writeLine(io.stderr, `agentmesh: warning: ${line}`),
+          );
         },
       ],
     });
@@ -63,7 +67,16 @@ export async function executeAndReport({
       );
       return EXIT.failed;
     }
-    return state.status === 'cancelled' ? EXIT.interrupted : EXIT.ok;
+    if (state.status === 'cancelled') return EXIT.interrupted;
+    // A code team that finished without passing tests did not do its job: scripts and CI must see that.
+    if (result.testsPassed === false) {
+      writeLine(
+        io.stderr,
+        `agentmesh: run ${state.runId} ended without passing tests (${state.stopReason}); see ${artifactsDir}/test-report.json`,
+      );
+      return EXIT.failed;
+    }
+    return EXIT.ok;
   } finally {
     await gateway.close();
     await store.close();

@@ -19,7 +19,7 @@ const integer = (flag: string) => (value: string) => {
 
 function addRunnerOptions(command: Command): Command {
   return command
-    .option('--team <name>', 'team to run (see agentmesh.yaml; built in: pipeline, chat)')
+    .option('--team <name>', 'team to run (see agentmesh.yaml; built in: pipeline, chat, code)')
     .option('--config <file>', 'config file (default: ./agentmesh.yaml when present)')
     .option(
       '--model <ref>',

@@ -45,7 +45,10 @@ export function buildProviders(
  * The gateway around every configured provider, with the policies the config asks for: the response
  * cache, one circuit breaker per provider+model, rate limits, and budget reservations.
  */
-export async function openGateway(config: ResolvedConfig, options: BuildOptions = {}): Promise<GatewayHandle> {
+export async function openGateway(
+  config: ResolvedConfig,
+  options: BuildOptions = {},
+): Promise<GatewayHandle> {
   const warn = options.warn ?? ((message: string) => process.stderr.write(`agentmesh: ${message}\n`));
   const cache = openCache(config, warn);
   const ledger = openLedger(config);

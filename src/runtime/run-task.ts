@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Sandbox } from '../code/sandbox/sandbox.js';
 import { resolveTeam } from '../config/resolve-config.js';
 import type { ResolvedConfig, TeamConfig } from '../config/resolved-config.js';
@@ -49,6 +50,8 @@ export function prepareRun(
 /** Runs a team on a task to the end: validate, record `run.started`, execute, write artifacts. */
 export async function runTask(options: RunTaskOptions): Promise<{ state: RunState; artifactsDir: string }> {
   const { config, store, gateway, signal, now = () => new Date() } = options;
+  // Every call waiting in a rate-limit queue listens on the run's signal; dozens at once are expected.
+  setMaxListeners(0, signal);
   const { task, team } = prepareRun(config, options.task, options.team);
   // Created before run.started: a sandbox that cannot be had (mode bubblewrap, not installed) is bad input.
   const sandbox =

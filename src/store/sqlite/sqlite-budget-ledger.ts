@@ -160,7 +160,11 @@ export class SqliteBudgetLedger implements BudgetLedger {
     }) as Omit<ScopeParams, 'at'> | undefined;
     if (row === undefined) return false;
     for (const scope of ['run', 'day', 'agent'] as const) {
-      this.#stmts.addToTotal.run({ scope: scopeKey(scope, row), usd: actual.usd ?? 0, tokens: actual.tokens });
+      this.#stmts.addToTotal.run({
+        scope: scopeKey(scope, row),
+        usd: actual.usd ?? 0,
+        tokens: actual.tokens,
+      });
     }
     return true;
   }
