@@ -121,7 +121,8 @@ function openLedger(config: ResolvedConfig): BudgetLedger | null {
 
 /**
  * The limits a model's calls count against: its provider's, keyed by a fingerprint of the API key so
- * every agent (and later every worker) on one key shares one account-wide limit, then the model's own.
+ * every agent (and later every worker) on one key shares one account-wide limit, then the model's own
+ * when it has one.
  */
 function limitKeysOf(config: ResolvedConfig): (model: ModelInfo) => LimitKey[] {
   const byModel = new Map<string, LimitKey[]>();
@@ -130,7 +131,8 @@ function limitKeysOf(config: ResolvedConfig): (model: ModelInfo) => LimitKey[] {
     if (keys === undefined) {
       keys = [];
       const provider = config.providers[model.provider];
-      if (provider && hasLimit(provider.rateLimit)) {
+      // Always present, limits or not: a 429 then holds every agent on this key until Retry-After.
+      if (provider) {
         keys.push({
           id: `provider:${provider.id}:${fingerprint(provider.apiKey)}`,
           limit: provider.rateLimit,
