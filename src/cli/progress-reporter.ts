@@ -64,10 +64,19 @@ export function progressReporter({ stream, env, now = Date.now }: ProgressOption
         );
         break;
       case 'llm.completed':
+        if (event.cached) {
+          line(
+            `${paint(32, event.agentId)} answered from the response cache (${event.provider}:${event.model}, saved $${(event.savedUsd ?? 0).toFixed(6)}) · total ${totals(state)}`,
+          );
+          break;
+        }
         line(
           `${paint(32, event.agentId)} answered via ${event.provider}:${event.model} in ${(event.latencyMs / 1000).toFixed(1)}s ` +
             `(${event.usage.promptTokens}+${event.usage.completionTokens} tok, ${event.usage.cachedTokens} cached) · total ${totals(state)}`,
         );
+        break;
+      case 'breaker.changed':
+        line(paint(33, `circuit ${event.provider}:${event.model} is now ${event.state.replace('_', '-')}`));
         break;
       case 'step.failed':
         line(paint(31, `${event.agentId} failed: ${event.error.message}`));
