@@ -1,11 +1,10 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { BudgetScopeName } from '../../errors/index.js';
 import type { BudgetLedger, Reservation, ReserveRequest } from '../../llm/budget/budget-ledger.js';
 import { ledgerClosedError, unknownReservationError } from '../../llm/budget/budget-ledger-errors.js';
 import { checkBudgets, type Spend, utcDay } from '../../llm/budget/check-budgets.js';
 import { applyMigrations } from './migrations.js';
+import { databasePath, openWalDatabase } from './open-wal-database.js';
 import { type StoreAction, toStoreError } from './sqlite-store-error.js';
 
 /** Options for {@link SqliteBudgetLedger.open}. */
@@ -85,16 +84,10 @@ export class SqliteBudgetLedger implements BudgetLedger {
     busyTimeoutMs = 5000,
     now = () => new Date(),
   }: SqliteBudgetLedgerOptions): SqliteBudgetLedger {
-    const inMemory = path === ':memory:';
-    const where = inMemory ? path : resolve(path);
+    const where = databasePath(path);
     let db: Database.Database | undefined;
     try {
-      if (!inMemory) mkdirSync(dirname(where), { recursive: true });
-      const timeout = Math.max(0, Math.floor(busyTimeoutMs));
-      db = new Database(where, { timeout });
-      db.pragma(`busy_timeout = ${timeout}`);
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
+      db = openWalDatabase(where, busyTimeoutMs);
       applyMigrations(db, { path: where });
       return new SqliteBudgetLedger(db, where, now);
     } catch (error) {

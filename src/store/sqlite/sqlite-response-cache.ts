@@ -1,8 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { AgentMeshError, isAgentMeshError } from '../../errors/index.js';
 import type { CachedResponse, ResponseCache } from '../../llm/cache/response-cache.js';
+import { databasePath, openWalDatabase } from './open-wal-database.js';
 
 /** Options for {@link SqliteResponseCache.open}. */
 export interface SqliteResponseCacheOptions {
@@ -92,17 +91,10 @@ export class SqliteResponseCache implements ResponseCache {
    * cache database, is corrupt, locked by another process, or written by a newer agentmesh.
    */
   static open(options: SqliteResponseCacheOptions): SqliteResponseCache {
-    const inMemory = options.path === ':memory:';
-    const where = inMemory ? options.path : resolve(options.path);
+    const where = databasePath(options.path);
     let db: Database.Database | undefined;
     try {
-      if (!inMemory) mkdirSync(dirname(where), { recursive: true });
-      const timeout = Math.max(0, Math.floor(options.busyTimeoutMs ?? 1000));
-      db = new Database(where, { timeout });
-      db.pragma(`busy_timeout = ${timeout}`);
-      // WAL: lookups of one process never wait on another's insert. NORMAL is enough for a cache.
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
+      db = openWalDatabase(where, options.busyTimeoutMs ?? 1000);
       ensureSchema(db, where);
       return new SqliteResponseCache(db, where, options);
     } catch (error) {

@@ -1,6 +1,4 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { BreakerChangedEvent, RunEvent, RunStatus, StoredRunEvent } from '../../core/index.js';
 import { latestBreakerStates } from '../latest-breaker-states.js';
 import { llmCallFromEvent } from '../llm-call-from-event.js';
@@ -10,6 +8,7 @@ import { runAlreadyStartedError, runNotFoundError, storeClosedError } from '../r
 import { aggregateUsage } from '../usage-aggregate.js';
 import type { UsageQuery, UsageRow } from '../usage-query.js';
 import { applyMigrations } from './migrations.js';
+import { databasePath, openWalDatabase } from './open-wal-database.js';
 import {
   type LlmCallRow,
   llmCallFromRow,
@@ -95,18 +94,10 @@ export class SqliteRunStore implements RunStore {
 
   /** Opens (creating if needed) and migrates the store at `path`; throws a one-line `store` error. */
   static open({ path, busyTimeoutMs = 5000 }: SqliteRunStoreOptions): SqliteRunStore {
-    const inMemory = path === ':memory:';
-    const where = inMemory ? path : resolve(path);
+    const where = databasePath(path);
     let db: Database.Database | undefined;
     try {
-      if (!inMemory) mkdirSync(dirname(where), { recursive: true });
-      const timeout = Math.max(0, Math.floor(busyTimeoutMs));
-      db = new Database(where, { timeout });
-      db.pragma(`busy_timeout = ${timeout}`);
-      // WAL lets readers (dashboard, `runs list`) proceed while a run appends; NORMAL is
-      // durable across process crashes in WAL mode and much cheaper than FULL.
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
+      db = openWalDatabase(where, busyTimeoutMs);
       db.pragma('foreign_keys = ON');
       applyMigrations(db, { path: where });
       return new SqliteRunStore(db, where);
