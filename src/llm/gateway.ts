@@ -103,6 +103,14 @@ export interface GatewayResult {
   cached?: boolean;
 }
 
+/** One agent call on one of its models, with the attempt count shared across its models. */
+interface ModelCallArgs {
+  options: GatewayCallOptions;
+  model: ModelInfo;
+  provider: Provider;
+  counter: { attempts: number };
+}
+
 /**
  * The LLM gateway: turns one agent call into provider attempts. Per model, outside in:
  *
@@ -182,12 +190,7 @@ export class LlmGateway {
   }
 
   /** A cache hit answers at once; identical calls in flight share one provider call. */
-  async #callModelCached(args: {
-    options: GatewayCallOptions;
-    model: ModelInfo;
-    provider: Provider;
-    counter: { attempts: number };
-  }): Promise<GatewayResult> {
+  async #callModelCached(args: ModelCallArgs): Promise<GatewayResult> {
     const { options, model, provider } = args;
     const cache = this.#policies.cache;
     if (cache === undefined || options.cache === false) return this.#callModel(args);
@@ -215,14 +218,9 @@ export class LlmGateway {
     return this.#answerFromCache({ ...args, hit: toCachedResponse(result), started });
   }
 
-  async #answerFromCache(args: {
-    options: GatewayCallOptions;
-    model: ModelInfo;
-    provider: Provider;
-    counter: { attempts: number };
-    hit: CachedResponse;
-    started: number;
-  }): Promise<GatewayResult> {
+  async #answerFromCache(
+    args: ModelCallArgs & { hit: CachedResponse; started: number },
+  ): Promise<GatewayResult> {
     const { options, model, provider, counter, hit, started } = args;
     counter.attempts++;
     await options.onAttempt?.({
@@ -249,12 +247,7 @@ export class LlmGateway {
     };
   }
 
-  async #callModel(args: {
-    options: GatewayCallOptions;
-    model: ModelInfo;
-    provider: Provider;
-    counter: { attempts: number };
-  }): Promise<GatewayResult> {
+  async #callModel(args: ModelCallArgs): Promise<GatewayResult> {
     const { options, model, provider, counter } = args;
     const { result, usage } = await retryWithBackoff(
       (attempt) => {

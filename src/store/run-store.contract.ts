@@ -2,26 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { foldRun, type RunEvent } from '../core/index.js';
 import type { RunStore } from './run-store.js';
 import { runStartedEvent, sampleRunLog } from './sample-run-log.js';
+import { emptyUsageRow } from './usage-aggregate.js';
 import type { UsageRow } from './usage-query.js';
 import { USAGE_SAMPLE_RUNS, usageSampleLog } from './usage-sample-log.js';
 
 /** A usage row with zeros and no latency, overridden by what a test expects. */
 function row(key: string, fields: Partial<UsageRow>): UsageRow {
-  return {
-    key,
-    calls: 0,
-    errors: 0,
-    cacheHits: 0,
-    promptTokens: 0,
-    completionTokens: 0,
-    cachedTokens: 0,
-    costUsd: 0,
-    unpricedCalls: 0,
-    savedUsd: 0,
-    p50LatencyMs: null,
-    p95LatencyMs: null,
-    ...fields,
-  };
+  return { ...emptyUsageRow(key), ...fields };
 }
 
 /** What a contract run needs from an adapter: a fresh, empty store and how to dispose of it. */

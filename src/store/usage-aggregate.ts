@@ -37,9 +37,9 @@ export function aggregateUsage(calls: readonly LlmCallRecord[], by: UsageGroupBy
   return rows.sort((a, b) => b.costUsd - a.costUsd || b.calls - a.calls || compare(a.key, b.key));
 }
 
-/** One row summing every call given, under `key`. */
-export function summarizeUsage(calls: readonly LlmCallRecord[], key = 'total'): UsageRow {
-  const row: UsageRow = {
+/** A row of no calls: zeros, and no latency. */
+export function emptyUsageRow(key: string): UsageRow {
+  return {
     key,
     calls: 0,
     errors: 0,
@@ -53,6 +53,11 @@ export function summarizeUsage(calls: readonly LlmCallRecord[], key = 'total'): 
     p50LatencyMs: null,
     p95LatencyMs: null,
   };
+}
+
+/** One row summing every call given, under `key`. */
+export function summarizeUsage(calls: readonly LlmCallRecord[], key = 'total'): UsageRow {
+  const row = emptyUsageRow(key);
   const latencies: number[] = [];
   for (const call of calls) {
     row.calls++;

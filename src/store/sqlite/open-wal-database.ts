@@ -26,3 +26,13 @@ export function openWalDatabase(where: string, busyTimeoutMs: number): Database.
     throw error;
   }
 }
+
+/** Closes a database (checkpointing its WAL); closing twice is harmless. `toError` names the file. */
+export function closeWalDatabase(db: Database.Database, toError: (error: unknown) => Error): void {
+  if (!db.open) return;
+  try {
+    db.close();
+  } catch (error) {
+    throw toError(error);
+  }
+}

@@ -4,7 +4,7 @@ import type { BudgetLedger, Reservation, ReserveRequest } from '../../llm/budget
 import { ledgerClosedError, unknownReservationError } from '../../llm/budget/budget-ledger-errors.js';
 import { checkBudgets, type Spend, utcDay } from '../../llm/budget/check-budgets.js';
 import { applyMigrations } from './migrations.js';
-import { databasePath, openWalDatabase } from './open-wal-database.js';
+import { closeWalDatabase, databasePath, openWalDatabase } from './open-wal-database.js';
 import { type StoreAction, toStoreError } from './sqlite-store-error.js';
 
 /** Options for {@link SqliteBudgetLedger.open}. */
@@ -114,12 +114,7 @@ export class SqliteBudgetLedger implements BudgetLedger {
 
   /** Closes the connection; closing twice is harmless. */
   async close(): Promise<void> {
-    if (!this.#db.open) return;
-    try {
-      this.#db.close();
-    } catch (error) {
-      throw toStoreError(error, { action: 'close', path: this.path });
-    }
+    closeWalDatabase(this.#db, (error) => toStoreError(error, { action: 'close', path: this.path }));
   }
 
   #reserveInTx(request: ReserveRequest): number {

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { AgentMeshError, isAgentMeshError } from '../../errors/index.js';
 import type { CachedResponse, ResponseCache } from '../../llm/cache/response-cache.js';
-import { databasePath, openWalDatabase } from './open-wal-database.js';
+import { closeWalDatabase, databasePath, openWalDatabase } from './open-wal-database.js';
 
 /** Options for {@link SqliteResponseCache.open}. */
 export interface SqliteResponseCacheOptions {
@@ -122,12 +122,7 @@ export class SqliteResponseCache implements ResponseCache {
 
   /** Closes the file (checkpointing the WAL); closing twice is harmless. */
   async close(): Promise<void> {
-    if (!this.#db.open) return;
-    try {
-      this.#db.close();
-    } catch (error) {
-      throw cacheError(error, { action: 'close', path: this.path });
-    }
+    closeWalDatabase(this.#db, (error) => cacheError(error, { action: 'close', path: this.path }));
   }
 
   #evictBeyondCap(now: number): void {

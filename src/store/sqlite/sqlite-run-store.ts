@@ -8,7 +8,7 @@ import { runAlreadyStartedError, runNotFoundError, storeClosedError } from '../r
 import { aggregateUsage } from '../usage-aggregate.js';
 import type { UsageQuery, UsageRow } from '../usage-query.js';
 import { applyMigrations } from './migrations.js';
-import { databasePath, openWalDatabase } from './open-wal-database.js';
+import { closeWalDatabase, databasePath, openWalDatabase } from './open-wal-database.js';
 import {
   type LlmCallRow,
   llmCallFromRow,
@@ -170,12 +170,7 @@ export class SqliteRunStore implements RunStore {
 
   /** Closes the connection (checkpointing the WAL); closing twice is harmless. */
   async close(): Promise<void> {
-    if (!this.#db.open) return;
-    try {
-      this.#db.close();
-    } catch (error) {
-      throw toStoreError(error, { action: 'close', path: this.path });
-    }
+    closeWalDatabase(this.#db, (error) => toStoreError(error, { action: 'close', path: this.path }));
   }
 
   #appendInTx(event: RunEvent, payload: string): number {
