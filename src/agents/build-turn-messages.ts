@@ -6,6 +6,10 @@ export interface TurnMessagesOptions {
   systemPrompt: string;
   task: string;
   transcript: readonly TranscriptMessage[];
+  /** This turn's own instruction (a subtask, a reviewer's findings, a steer), sent last. */
+  instruction?: string;
+  /** A human rejected this agent's previous answer to the same step: the answer and why. */
+  feedback?: { rejectedOutput: string; comment: string };
 }
 
 /**
@@ -18,6 +22,8 @@ export function buildTurnMessages({
   systemPrompt,
   task,
   transcript,
+  instruction,
+  feedback,
 }: TurnMessagesOptions): ChatMessage[] {
   const messages: ChatMessage[] = [
     { role: 'system', content: systemPrompt },
@@ -32,6 +38,14 @@ export function buildTurnMessages({
       messages.push({ role: 'user', content: `[${entry.agentId}]\n${entry.content}` });
     }
   }
+  if (feedback) {
+    messages.push({ role: 'assistant', content: feedback.rejectedOutput });
+    messages.push({
+      role: 'user',
+      content: `A human reviewer rejected your answer above${feedback.comment ? `: ${feedback.comment}` : '.'}\nRevise it accordingly.`,
+    });
+  }
+  if (instruction) messages.push({ role: 'user', content: instruction });
   // Chat APIs expect the last message to come from the user.
   if (messages.at(-1)?.role === 'assistant') {
     messages.push({ role: 'user', content: 'It is your turn again. Continue with the task.' });

@@ -1,4 +1,5 @@
 import type { AgentConfig, ModelInfo } from '../config/resolved-config.js';
+import type { TranscriptMessage } from '../core/index.js';
 import type { AttemptRecord, LlmGateway } from '../llm/gateway.js';
 import type { StepContext, StepEventInput, WorkflowStep } from '../workflow/workflow.js';
 import { buildTurnMessages } from './build-turn-messages.js';
@@ -25,11 +26,14 @@ export interface AgentTurnOptions {
  */
 export async function runAgentTurn(options: AgentTurnOptions): Promise<StepEventInput[]> {
   const { agent, context, step } = options;
+  const feedback = context.state.steps.find((s) => s.stepId === step.stepId)?.feedback;
   const messages = buildTurnMessages({
     agentId: agent.id,
     systemPrompt: agent.systemPrompt,
     task: options.task,
-    transcript: context.state.transcript,
+    transcript: visibleTranscript(context.state.transcript, step.inputs),
+    ...(step.instruction && { instruction: step.instruction }),
+    ...(feedback && { feedback }),
   });
   let accepted: StepEventInput | undefined;
   const result = await options.gateway.call({
@@ -71,6 +75,19 @@ export async function runAgentTurn(options: AgentTurnOptions): Promise<StepEvent
       model: `${result.provider}:${result.model}`,
     },
   ];
+}
+
+/** What a step sees: its inputs in the order given, or the whole transcript when it names none. */
+export function visibleTranscript(
+  transcript: readonly TranscriptMessage[],
+  inputs: readonly string[] | undefined,
+): TranscriptMessage[] {
+  if (!inputs) return [...transcript];
+  const byStep = new Map<string, TranscriptMessage[]>();
+  for (const message of transcript) {
+    byStep.set(message.stepId, [...(byStep.get(message.stepId) ?? []), message]);
+  }
+  return inputs.flatMap((stepId) => byStep.get(stepId) ?? []);
 }
 
 function attemptEvent(step: WorkflowStep, attempt: AttemptRecord) {

@@ -13,6 +13,10 @@ const USAGE_ERRORS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'missing_api_key',
   'provider_unreachable',
   'run_not_found',
+  'run_finished',
+  'run_leased',
+  'approval_not_pending',
+  'team_invalid',
   'store',
 ]);
 

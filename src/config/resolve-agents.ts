@@ -37,6 +37,8 @@ export function resolveAgents(
       role: entry.role ?? id,
       systemPrompt: '',
       ...CUSTOM_AGENT_DEFAULTS,
+      capabilities: [],
+      approval: false,
       model: defaultModel,
       fallbackModels: [],
     };
@@ -50,6 +52,8 @@ export function resolveAgents(
       temperature: entry.temperature ?? start.temperature,
       maxTokens: entry.maxTokens ?? start.maxTokens,
       cache: entry.cache ?? start.cache,
+      capabilities: entry.capabilities ?? [...start.capabilities],
+      approval: entry.approval ?? start.approval,
     };
   }
   return agents;

@@ -48,6 +48,15 @@ export function resolveLimits(
       maxWaiting: file?.queue?.maxWaiting ?? DEFAULT_LIMITS.queue.maxWaiting,
       timeoutMs: file?.queue?.timeoutMs ?? DEFAULT_LIMITS.queue.timeoutMs,
     },
+    concurrency: {
+      global: file?.concurrency?.global ?? DEFAULT_LIMITS.concurrency.global,
+      run: file?.concurrency?.run ?? DEFAULT_LIMITS.concurrency.run,
+    },
+    step: {
+      timeoutMs: file?.step?.timeoutMs ?? DEFAULT_LIMITS.step.timeoutMs,
+      retries: file?.step?.retries ?? DEFAULT_LIMITS.step.retries,
+      backoffMs: file?.step?.backoffMs ?? DEFAULT_LIMITS.step.backoffMs,
+    },
   };
 }
 

@@ -61,22 +61,116 @@ export interface AgentConfig {
   maxTokens: number;
   /** Whether this agent's calls may be answered from the response cache. */
   cache: boolean;
+  /** What the agent is good at (`code`, `review`, …); selectors and managers delegate by these. */
+  capabilities: string[];
+  /** Every output of this agent waits for a human decision. */
+  approval: boolean;
 }
+
+/** Team patterns; `chat` is the spine's name for `roundrobin`. */
+export type TeamPatternName =
+  | 'pipeline'
+  | 'parallel'
+  | 'roundrobin'
+  | 'chat'
+  | 'selector'
+  | 'review-loop'
+  | 'handshake'
+  | 'hierarchical'
+  | 'graph'
+  | 'code';
+
+/** How a `selector` team picks its next speaker. */
+export interface SelectorConfig {
+  /** The agent asked to name the next speaker; null when a rule picks. */
+  agent: string | null;
+  /** `capabilities`: the agent whose capability the last message names; null when an agent picks. */
+  rule: 'capabilities' | null;
+  /** Who speaks when the pick is not an allowed name; null: the next agent in order. */
+  fallback: string | null;
+}
+
+/** One node of a `graph` team. */
+export interface GraphNodeConfig {
+  id: string;
+  agent: string;
+  /** How often the node may run; null: once per activation path, and no cycle may pass through it. */
+  maxVisits: number | null;
+  approval: boolean;
+  concurrency: number | null;
+  timeoutMs: number | null;
+  retries: number | null;
+}
+
+/** An edge of a `graph` team: after `from` finishes, `to` runs when `when` (if any) holds. */
+export interface GraphEdgeConfig {
+  from: string;
+  to: string;
+  /** The condition's source text, checked to parse when the config loads. */
+  when: string | null;
+}
+
+/** A `graph` team's nodes, edges and start nodes. */
+export interface GraphConfig {
+  nodes: Record<string, GraphNodeConfig>;
+  edges: GraphEdgeConfig[];
+  start: string[];
+}
+
+/** Repetition detection: near-duplicate messages or the same tool call with the same arguments. */
+export interface RepetitionConfig {
+  /** Word-shingle (Jaccard) similarity at or above which a message counts as a repeat, 0..1. */
+  threshold: number;
+  /** How many recent messages (of the same agent) a message is compared with. */
+  window: number;
+  /** `stop` the run, or `steer`: give the agent `instruction` on its next turn. */
+  action: 'stop' | 'steer';
+  instruction: string;
+  /** Recent tool calls of one agent in which the same call with the same arguments counts as a repeat. */
+  toolCallWindow: number;
+}
+
+/** When a run stops, composable with `any`/`all`; each stop sets `stopReason` and keeps the partial result. */
+export type TerminationConfig =
+  | { any: TerminationConfig[] }
+  | { all: TerminationConfig[] }
+  | { maxRounds: number }
+  | { maxMessages: number }
+  | { mention: { text: string; from: string | null } }
+  | { maxTokens: number }
+  | { maxCostUsd: number }
+  | { timeoutMs: number }
+  | { repetition: RepetitionConfig };
 
 /** A team: agents and the pattern they follow. */
 export interface TeamConfig {
   id: string;
-  pattern: 'pipeline' | 'chat' | 'code';
+  pattern: TeamPatternName;
   description: string;
+  /** Every agent the team uses, once each, in order of appearance (a graph: its nodes' agents). */
   agents: string[];
+  /** parallel (and pipeline): agents by stage; a stage starts when the one before it has finished. */
+  stages: string[][];
   /** chat: stop after this many full rounds. */
   maxRounds: number;
   /** chat: the agent whose approval ends the conversation. */
   approver: string | null;
   /** chat: the word that counts as approval. */
   approvalKeyword: string;
-  /** code: runner/debugger rounds before the team gives up. */
+  /** code, review-loop, handshake: fix/re-propose rounds before the team gives up. */
   maxIterations: number;
+  /** Steps of one run running at once; null: `limits.concurrency.run`. */
+  concurrency: number | null;
+  /** Agents (or graph nodes) whose outputs wait for a human decision. */
+  approval: string[];
+  /** selector: how the next speaker is picked; null for other patterns. */
+  selector: SelectorConfig | null;
+  /** hierarchical: most subtasks the manager may delegate. */
+  maxSubtasks: number;
+  /** graph: nodes and edges; null for other patterns. */
+  graph: GraphConfig | null;
+  /** Extra stop conditions on top of the pattern's own; null: none. */
+  termination: TerminationConfig | null;
 }
 
 /** Retry policy of one LLM call on one model. */
@@ -128,6 +222,25 @@ export interface LimitsConfig {
   retry: RetryConfig;
   breaker: BreakerConfig;
   queue: QueueConfig;
+  concurrency: ConcurrencyConfig;
+  step: StepPolicyConfig;
+}
+
+/** Steps running at once. Per provider, `rateLimit.maxInFlight` limits calls; graph nodes have their own. */
+export interface ConcurrencyConfig {
+  /** In this process, across all runs; null: no cap. */
+  global: number | null;
+  /** In one run (a team's `concurrency` wins). */
+  run: number;
+}
+
+/** The executor's policy for each step. */
+export interface StepPolicyConfig {
+  /** null: no step timeout (each call still has `callTimeoutMs`). */
+  timeoutMs: number | null;
+  /** Runs again after a retryable failure (the gateway's own retries and fallbacks come first). */
+  retries: number;
+  backoffMs: number;
 }
 
 /** The exact-match response cache. */

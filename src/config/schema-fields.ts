@@ -87,3 +87,13 @@ export function numberIn({ min, max, int = false }: { min?: number; max?: number
 export function flag() {
   return z.preprocess(fromText('boolean'), z.boolean({ error: 'expected true or false' }));
 }
+
+/** Agent ids, where a nested list is a group that runs at once (a `parallel` stage). */
+export function agentList() {
+  const message = 'expected a list of agent ids (a nested list is a stage that runs in parallel)';
+  return z
+    .array(z.union([text({ nonEmpty: true }), textList({ min: 1, what: 'agent ids' })], { error: message }), {
+      error: message,
+    })
+    .min(1, { error: message });
+}

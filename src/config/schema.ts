@@ -1,5 +1,6 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
+  agentList,
   envName,
   flag,
   freeForm,
@@ -14,7 +15,19 @@ import {
 } from './schema-fields.js';
 
 /** Team patterns the runtime knows. */
-export const TEAM_PATTERNS = ['pipeline', 'chat', 'code'] as const;
+export const TEAM_PATTERNS = [
+  'pipeline',
+  'parallel',
+  'roundrobin',
+  /** The spine's name for `roundrobin`; kept so existing files keep working. */
+  'chat',
+  'selector',
+  'review-loop',
+  'handshake',
+  'hierarchical',
+  'graph',
+  'code',
+] as const;
 
 /** Where the code team runs generated code. */
 export const SANDBOX_MODES = ['auto', 'bubblewrap', 'subprocess'] as const;
@@ -70,19 +83,67 @@ export const agentFileSchema = mapping({
   maxTokens: opt(numberIn({ min: 1, int: true })),
   /** Use the response cache for this agent's calls. @default cache.enabled */
   cache: opt(flag()),
+  /** What the agent is good at (`code`, `review`, `research`, …); selectors and managers delegate by these. */
+  capabilities: opt(textList({ what: 'capability names' })),
+  /** Every output of this agent waits for a human decision (`agentmesh approve`). */
+  approval: opt(flag()),
+});
+
+/** `teams.<id>.nodes.<node>`: one node of a `graph` team. */
+export const graphNodeFileSchema = mapping({
+  agent: text({ nonEmpty: true }),
+  /** How often the node may run; every cycle needs a node with a limit. */
+  maxVisits: opt(numberIn({ min: 1, int: true })),
+  approval: opt(flag()),
+  /** Visits of this node running at once (within the run's limit). */
+  concurrency: opt(numberIn({ min: 1, int: true })),
+  timeoutMs: opt(numberIn({ min: 1, int: true })),
+  retries: opt(numberIn({ min: 0, int: true })),
+});
+
+/** `teams.<id>.edges[]`: after `from` finishes, `to` runs when `when` (if given) holds. */
+export const graphEdgeFileSchema = mapping({
+  from: text({ nonEmpty: true }),
+  to: text({ nonEmpty: true }),
+  /** A condition such as `contains('APPROVED')` or `not contains('APPROVED') and visits('fix') < 3`. */
+  when: opt(text({ nonEmpty: true })),
 });
 
 /** `teams.<id>`: agents and the pattern they follow. */
 export const teamFileSchema = mapping({
   pattern: opt(oneOf(TEAM_PATTERNS)),
   description: opt(text()),
-  agents: opt(textList({ min: 1, what: 'agent ids' })),
+  /** Agent ids in order; for `parallel`, a nested list is a stage whose agents run at once. */
+  agents: opt(agentList()),
   maxRounds: opt(numberIn({ min: 1, int: true })),
   /** `null` explicitly removes a built-in team's approver. */
   approver: opt(text({ nonEmpty: true })),
   approvalKeyword: opt(text({ nonEmpty: true })),
-  /** code: runner/debugger rounds before giving up. */
+  /** code, review-loop, handshake: fix/re-propose rounds before giving up. */
   maxIterations: opt(numberIn({ min: 1, int: true })),
+  /** Steps of one run of this team running at once. @default limits.concurrency.run */
+  concurrency: opt(numberIn({ min: 1, int: true })),
+  /** Agents (or graph nodes) whose outputs wait for a human decision. */
+  approval: opt(textList({ what: 'agent ids' })),
+  /** selector: who picks the next speaker (an agent, or a rule) and who speaks when the pick is invalid. */
+  selector: opt(
+    mapping({
+      agent: opt(text({ nonEmpty: true })),
+      rule: opt(oneOf(['capabilities'])),
+      fallback: opt(text({ nonEmpty: true })),
+    }),
+  ),
+  /** hierarchical: most subtasks the manager may delegate. */
+  maxSubtasks: opt(numberIn({ min: 1, int: true })),
+  /** graph: nodes by id. */
+  nodes: opt(recordOf(graphNodeFileSchema, 'node ids to nodes ({ agent: <agent id> })')),
+  edges: opt(z.array(graphEdgeFileSchema, { error: 'expected a list of edges ({ from, to, when })' })),
+  /** graph: the node(s) that run first. */
+  start: opt(z.union([text({ nonEmpty: true }), textList({ min: 1, what: 'node ids' })], {
+    error: 'expected a node id or a list of node ids',
+  })),
+  /** When the run stops: a condition, or `any:`/`all:` lists of them (see docs/teams.md). */
+  termination: opt(freeForm()),
 });
 
 /** `limits`: budgets, timeouts and retries for every run. */
@@ -119,6 +180,21 @@ export const limitsFileSchema = mapping({
     }),
   ),
   callTimeoutMs: opt(numberIn({ min: 1, int: true })),
+  /** Steps running at once: in this process across all runs (`global`), and in one run (`run`). */
+  concurrency: opt(
+    mapping({
+      global: opt(numberIn({ min: 1, int: true })),
+      run: opt(numberIn({ min: 1, int: true })),
+    }),
+  ),
+  /** Each step: how long it may take, and how often the executor runs it again after it failed. */
+  step: opt(
+    mapping({
+      timeoutMs: opt(numberIn({ min: 1, int: true })),
+      retries: opt(numberIn({ min: 0, int: true })),
+      backoffMs: opt(numberIn({ min: 0, int: true })),
+    }),
+  ),
   retry: opt(
     mapping({
       maxRetries: opt(numberIn({ min: 0, int: true })),

@@ -1,10 +1,17 @@
 import type { ErrorInfo } from '../errors/index.js';
 import type { Usage } from './usage.js';
 
-/** Final state of a run. */
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
+/** State of a run: `running`, paused for a human, or one of its final states. */
+export type RunStatus = 'running' | 'awaiting_approval' | 'succeeded' | 'failed' | 'cancelled';
 
-/** Why a run stopped: `completed`, `approved`, `max_rounds`, `budget`, `cancelled`, `agent_error:<agent>`, … */
+/** A run status after `run.finished`. */
+export type FinalRunStatus = 'succeeded' | 'failed' | 'cancelled';
+
+/**
+ * Why a run stopped: `completed`, `approved`, `max_rounds`, `max_messages`, `mention`, `token_budget`,
+ * `cost_budget`, `timeout`, `repetition`, `max_iterations`, `loop_limit`, `budget`, `cancelled`,
+ * `agent_error:<agent>`, …
+ */
 export type StopReason = string;
 
 interface EventBase {
@@ -20,14 +27,22 @@ export interface RunStartedEvent extends EventBase {
   team: string;
   pattern: string;
   agents: string[];
+  /** Set when the run was forked from another run's log (`agentmesh runs fork`). */
+  forkedFrom?: { runId: string; step: number };
 }
 
-/** An agent turn began. */
+/** A step began (again, for a retry or a re-run after resume or rejection). */
 export interface StepStartedEvent extends EventBase {
   type: 'step.started';
   stepId: string;
   agentId: string;
   round: number;
+  /** 1 for the first try in this execution; more for the executor's retries. @default 1 */
+  attempt?: number;
+  /** Where the step's message sorts in the transcript (compared element by element); absent: appended. */
+  order?: number[];
+  /** The extra instruction of this turn (a subtask, a reviewer's findings, a steer), as sent. */
+  instruction?: string;
 }
 
 /** One attempt at an LLM call succeeded. */
@@ -80,12 +95,78 @@ export interface StepCompletedEvent extends EventBase {
   agentId: string;
 }
 
-/** An agent turn failed after retries and fallbacks. */
+/** A step failed; with `willRetry` the executor runs it again after a backoff. */
 export interface StepFailedEvent extends EventBase {
   type: 'step.failed';
   stepId: string;
   agentId: string;
   error: ErrorInfo;
+  willRetry?: boolean;
+}
+
+/** A step's output waits for a human decision before anything that depends on it runs. */
+export interface ApprovalRequestedEvent extends EventBase {
+  type: 'approval.requested';
+  approvalId: string;
+  stepId: string;
+  agentId: string;
+}
+
+/** A human decided a pending approval; a rejection sends the step back to its agent with the comment. */
+export interface ApprovalDecidedEvent extends EventBase {
+  type: 'approval.decided';
+  approvalId: string;
+  stepId: string;
+  agentId: string;
+  decision: 'approved' | 'rejected';
+  comment?: string;
+  /** Who decided: a user name, `cli`, an API key's name. */
+  decidedBy?: string;
+}
+
+/** Nothing can run until a human decides: the run waits as `awaiting_approval`. */
+export interface RunPausedEvent extends EventBase {
+  type: 'run.paused';
+  reason: 'awaiting_approval';
+}
+
+/** A crashed, failed, cancelled or paused run continues (`agentmesh resume`, or after an approval). */
+export interface RunResumedEvent extends EventBase {
+  type: 'run.resumed';
+  /** The status the run had before. */
+  from: RunStatus;
+  /** The lease owner now executing the run (`host:pid:nonce`). */
+  by: string;
+}
+
+/** A selector step chose the next speaker (by the selector agent's answer or by a rule). */
+export interface SpeakerSelectedEvent extends EventBase {
+  type: 'speaker.selected';
+  stepId: string;
+  /** The selector agent, or `rule` when a rule chose. */
+  agentId: string;
+  speaker: string;
+}
+
+/** The selector agent answered a name that is not allowed; the fallback speaker was chosen instead. */
+export interface SelectionFailedEvent extends EventBase {
+  type: 'selection.failed';
+  stepId: string;
+  agentId: string;
+  /** What the selector answered (truncated). */
+  answer: string;
+  fallback: string;
+}
+
+/** An agent repeated itself (near-duplicate message, or the same tool call with the same arguments). */
+export interface LoopDetectedEvent extends EventBase {
+  type: 'loop.detected';
+  stepId: string;
+  agentId: string;
+  kind: 'message' | 'tool_call';
+  /** Word-shingle similarity to the closest recent message, 0..1 (1 for a repeated tool call). */
+  similarity: number;
+  action: 'stop' | 'steer';
 }
 
 /** A provider+model circuit breaker changed state during this run. */
@@ -120,7 +201,7 @@ export interface TestsRanEvent extends EventBase {
 /** The run ended. */
 export interface RunFinishedEvent extends EventBase {
   type: 'run.finished';
-  status: Exclude<RunStatus, 'running'>;
+  status: FinalRunStatus;
   stopReason: StopReason;
   /** The run's result text (possibly partial when it failed). */
   output: string;
@@ -138,6 +219,13 @@ export type RunEvent =
   | StepFailedEvent
   | BreakerChangedEvent
   | TestsRanEvent
+  | ApprovalRequestedEvent
+  | ApprovalDecidedEvent
+  | RunPausedEvent
+  | RunResumedEvent
+  | SpeakerSelectedEvent
+  | SelectionFailedEvent
+  | LoopDetectedEvent
   | RunFinishedEvent;
 
 /** The `type` tag of a {@link RunEvent}. */

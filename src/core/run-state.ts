@@ -1,15 +1,42 @@
 import type { ErrorInfo } from '../errors/index.js';
 import type { TranscriptMessage } from './messages.js';
-import type { RunEvent, RunStatus, StopReason } from './run-events.js';
+import type {
+  ApprovalDecidedEvent,
+  RunEvent,
+  RunStatus,
+  StepStartedEvent,
+  StopReason,
+} from './run-events.js';
 import { addUsage, type Usage, ZERO_USAGE } from './usage.js';
 
-/** Status of one step, folded from its events. */
+/** Status of one step, folded from its events; a step re-run (retry, resume, rejection) keeps one entry. */
 export interface StepState {
   stepId: string;
   agentId: string;
   round: number;
-  status: 'running' | 'completed' | 'failed';
+  /**
+   * `completed` means done and usable by what depends on it; `awaiting_approval` is done but held for a
+   * human; `rejected` must run again with the human's feedback.
+   */
+  status: 'running' | 'completed' | 'failed' | 'awaiting_approval' | 'rejected';
+  /** Tries so far, counting every execution (retries, resumes, re-runs after rejection). */
+  attempts: number;
+  order?: number[];
+  instruction?: string;
   error?: ErrorInfo;
+  /** Set when a human rejected the step's output: what it said and why it was rejected. */
+  feedback?: { rejectedOutput: string; comment: string };
+}
+
+/** A human approval of one step's output. */
+export interface ApprovalState {
+  approvalId: string;
+  stepId: string;
+  agentId: string;
+  status: 'pending' | 'approved' | 'rejected';
+  comment?: string;
+  requestedAt: string;
+  decidedAt?: string;
 }
 
 /** One runner step of the code team: the bundle's tests ran (or could not), folded from `tests.ran`. */
@@ -40,6 +67,13 @@ export interface RunState {
   steps: StepState[];
   /** The code team's test runs, in order; empty for other teams. */
   testRuns: TestRunState[];
+  /** Every approval asked for, in order. */
+  approvals: ApprovalState[];
+  /** The speaker each selector step chose, by the selector step's id. */
+  speakers: Record<string, string>;
+  /** Repetitions detected, in order. */
+  loops: { stepId: string; agentId: string; kind: 'message' | 'tool_call'; similarity: number; action: 'stop' | 'steer' }[];
+  forkedFrom: { runId: string; step: number } | null;
   usage: Usage;
   /** LLM attempts made, successful or not. */
   calls: number;
@@ -63,6 +97,10 @@ export function applyRunEvent(state: RunState | undefined, event: RunEvent): Run
       transcript: [],
       steps: [],
       testRuns: [],
+      approvals: [],
+      speakers: {},
+      loops: [],
+      forkedFrom: event.forkedFrom ?? null,
       usage: ZERO_USAGE,
       calls: 0,
       startedAt: event.at,
@@ -72,13 +110,7 @@ export function applyRunEvent(state: RunState | undefined, event: RunEvent): Run
   if (!state) throw new Error(`Run log of ${event.runId} does not begin with run.started`);
   switch (event.type) {
     case 'step.started':
-      return {
-        ...state,
-        steps: [
-          ...state.steps,
-          { stepId: event.stepId, agentId: event.agentId, round: event.round, status: 'running' },
-        ],
-      };
+      return { ...state, steps: startStep(state.steps, event) };
     case 'llm.completed':
       return { ...state, usage: addUsage(state.usage, event.usage), calls: state.calls + 1 };
     case 'llm.failed':
@@ -91,7 +123,7 @@ export function applyRunEvent(state: RunState | undefined, event: RunEvent): Run
       const { stepId, agentId, content, reasoningContent, model } = event;
       const message: TranscriptMessage = { stepId, agentId, content, model };
       if (reasoningContent) message.reasoningContent = reasoningContent;
-      return { ...state, transcript: [...state.transcript, message] };
+      return { ...state, transcript: insertByOrder(state.transcript, message, state.steps) };
     }
     case 'step.completed':
       return { ...state, steps: updateStep(state.steps, event.stepId, { status: 'completed' }) };
@@ -106,6 +138,34 @@ export function applyRunEvent(state: RunState | undefined, event: RunEvent): Run
       if (notRun !== undefined) run.notRun = notRun;
       return { ...state, testRuns: [...state.testRuns, run] };
     }
+    case 'approval.requested':
+      return {
+        ...state,
+        steps: updateStep(state.steps, event.stepId, { status: 'awaiting_approval' }),
+        approvals: [
+          ...state.approvals,
+          {
+            approvalId: event.approvalId,
+            stepId: event.stepId,
+            agentId: event.agentId,
+            status: 'pending',
+            requestedAt: event.at,
+          },
+        ],
+      };
+    case 'approval.decided':
+      return decideApproval(state, event);
+    case 'run.paused':
+      return { ...state, status: 'awaiting_approval' };
+    case 'run.resumed':
+      return { ...state, status: 'running', stopReason: null, output: null, error: null, finishedAt: null };
+    case 'speaker.selected':
+      return { ...state, speakers: { ...state.speakers, [event.stepId]: event.speaker } };
+    case 'loop.detected': {
+      const { stepId, agentId, kind, similarity, action } = event;
+      return { ...state, loops: [...state.loops, { stepId, agentId, kind, similarity, action }] };
+    }
+    case 'selection.failed':
     case 'breaker.changed':
       return state;
     case 'run.finished':
@@ -126,6 +186,78 @@ export function foldRun(events: Iterable<RunEvent>): RunState {
   for (const event of events) state = applyRunEvent(state, event);
   if (!state) throw new Error('Cannot fold an empty run log');
   return state;
+}
+
+function startStep(steps: StepState[], event: StepStartedEvent): StepState[] {
+  const existing = steps.find((step) => step.stepId === event.stepId);
+  const started: StepState = {
+    stepId: event.stepId,
+    agentId: event.agentId,
+    round: event.round,
+    status: 'running',
+    attempts: (existing?.attempts ?? 0) + 1,
+  };
+  if (event.order) started.order = event.order;
+  if (event.instruction !== undefined) started.instruction = event.instruction;
+  if (existing?.feedback) started.feedback = existing.feedback;
+  if (!existing) return [...steps, started];
+  return steps.map((step) => (step === existing ? started : step));
+}
+
+/** Compares two step orders element by element; a shorter prefix sorts first. */
+export function compareOrder(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    if (a[i] !== b[i]) return a[i]! - b[i]!;
+  }
+  return a.length - b.length;
+}
+
+/**
+ * Places a message by its step's `order`, so steps that ran in parallel appear in the order the team
+ * defines rather than the order they happened to finish. Messages of steps without an order are appended.
+ */
+function insertByOrder(
+  transcript: TranscriptMessage[],
+  message: TranscriptMessage,
+  steps: StepState[],
+): TranscriptMessage[] {
+  const orderOf = (stepId: string) => steps.find((step) => step.stepId === stepId)?.order;
+  const order = orderOf(message.stepId);
+  if (!order) return [...transcript, message];
+  const index = transcript.findIndex((other) => {
+    const otherOrder = orderOf(other.stepId);
+    return otherOrder !== undefined && compareOrder(otherOrder, order) > 0;
+  });
+  if (index === -1) return [...transcript, message];
+  return [...transcript.slice(0, index), message, ...transcript.slice(index)];
+}
+
+function decideApproval(state: RunState, event: ApprovalDecidedEvent): RunState {
+  const approvals = state.approvals.map((approval) =>
+    approval.approvalId === event.approvalId
+      ? {
+          ...approval,
+          status: event.decision,
+          decidedAt: event.at,
+          ...(event.comment !== undefined && { comment: event.comment }),
+        }
+      : approval,
+  );
+  if (event.decision === 'approved') {
+    return { ...state, approvals, steps: updateStep(state.steps, event.stepId, { status: 'completed' }) };
+  }
+  // The rejected output leaves the shared transcript; only its agent sees it again, with the feedback.
+  const rejected = state.transcript.filter((message) => message.stepId === event.stepId);
+  const feedback = {
+    rejectedOutput: rejected.map((message) => message.content).join('\n\n'),
+    comment: event.comment ?? '',
+  };
+  return {
+    ...state,
+    approvals,
+    transcript: state.transcript.filter((message) => message.stepId !== event.stepId),
+    steps: updateStep(state.steps, event.stepId, { status: 'rejected', feedback }),
+  };
 }
 
 function updateStep(steps: StepState[], stepId: string, patch: Partial<StepState>): StepState[] {

@@ -20,6 +20,18 @@ export const ERROR_CODES = [
   'rate_limit_timeout',
   'run_not_found',
   'run_failed',
+  /** resume of a run that already finished. */
+  'run_finished',
+  /** The run is being executed by another live process (it holds the run's lease). */
+  'run_leased',
+  /** This process lost the run's lease to another; it stopped writing to the run. */
+  'lease_lost',
+  'approval_not_pending',
+  /** A team's graph or termination condition is invalid (cycle without a limit, unparsable condition). */
+  'team_invalid',
+  'step_timeout',
+  /** --replay met a request the cassette does not hold. */
+  'replay_miss',
   'store',
   'cancelled',
   'budget_exceeded',

@@ -15,6 +15,52 @@ export interface RunSummary {
   usage: Usage;
   /** LLM attempts made, successful or not. */
   calls: number;
+  /** The process executing the run, while one holds its lease. */
+  lease: { owner: string; expiresAt: string } | null;
+}
+
+/** A run's lease: who may execute it, until when, and the version compare-and-swap checks. */
+export interface RunLease {
+  /** `host:pid:nonce` of the holder, or null when the run is free. */
+  owner: string | null;
+  /** ISO time after which the lease is void even when its holder never released it. */
+  expiresAt: string | null;
+  /** Bumped by every successful swap; a swap from a stale version fails. */
+  version: number;
+}
+
+/** Options for {@link RunStore.appendAll}. */
+export interface AppendOptions {
+  /**
+   * Fencing: append only while this owner holds the run's lease, in the same transaction; otherwise
+   * throw a `lease_lost` error and store nothing. A process that lost its run can never write to it.
+   */
+  leaseOwner?: string;
+}
+
+/** One pending or decided human approval, as kept in `approvals`. */
+export interface ApprovalRecord {
+  approvalId: string;
+  runId: string;
+  stepId: string;
+  agentId: string;
+  status: 'pending' | 'approved' | 'rejected';
+  comment: string | null;
+  decidedBy: string | null;
+  requestedAt: string;
+  decidedAt: string | null;
+}
+
+/** A human decision on a run's pending approval. */
+export interface ApprovalDecision {
+  runId: string;
+  /** Which approval; absent: the run's only pending one. */
+  approvalId?: string;
+  decision: 'approved' | 'rejected';
+  comment?: string;
+  decidedBy?: string;
+  /** ISO time of the decision. */
+  at: string;
 }
 
 /** One LLM attempt as kept in `llm_calls`. */
@@ -57,9 +103,9 @@ export interface ListRunsOptions {
 /** The run-log port: an append-only event log per run, and the projections derived from it. */
 export interface RunStore {
   /** Appends an event (a run begins with `run.started`) and updates the projections atomically. */
-  append(event: RunEvent): Promise<StoredRunEvent>;
+  append(event: RunEvent, options?: AppendOptions): Promise<StoredRunEvent>;
   /** Appends several events all-or-nothing (one transaction), e.g. an answer and the step it completes. */
-  appendAll(events: readonly RunEvent[]): Promise<StoredRunEvent[]>;
+  appendAll(events: readonly RunEvent[], options?: AppendOptions): Promise<StoredRunEvent[]>;
   /** The run's whole log in order, or an empty list for an unknown run. */
   events(runId: string): Promise<StoredRunEvent[]>;
   getRun(runId: string): Promise<RunSummary | undefined>;
@@ -73,5 +119,25 @@ export interface RunStore {
   usage(query: UsageQuery): Promise<UsageRow[]>;
   /** The latest `breaker.changed` event of each provider+model across all runs, by provider then model. */
   breakerStates(): Promise<BreakerChangedEvent[]>;
+  /** The run's lease (owner null when free), or undefined for an unknown run. */
+  lease(runId: string): Promise<RunLease | undefined>;
+  /**
+   * Compare-and-swap on the run's row: sets the lease (null frees it) only if its version is still
+   * `expectedVersion`, bumping the version. True when this call won; of two racing swaps, one wins.
+   */
+  swapLease(
+    runId: string,
+    expectedVersion: number,
+    next: { owner: string; expiresAt: string } | null,
+  ): Promise<boolean>;
+  /** Extends the lease while `owner` still holds it; false when it does not (another process took it). */
+  renewLease(runId: string, owner: string, expiresAt: string): Promise<boolean>;
+  /**
+   * Decides a pending approval exactly once: marks it and appends `approval.decided` in one transaction.
+   * Throws `approval_not_pending` when the run has no such pending approval (unknown, or already decided).
+   */
+  decideApproval(decision: ApprovalDecision): Promise<StoredRunEvent>;
+  /** Approvals, oldest first; by run and/or status. */
+  approvals(filter?: { runId?: string; status?: ApprovalRecord['status'] }): Promise<ApprovalRecord[]>;
   close(): Promise<void>;
 }

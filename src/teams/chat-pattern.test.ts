@@ -39,7 +39,7 @@ describe('chatPattern', () => {
         ]),
       ),
     );
-    expect(decision).toEqual({ kind: 'step', step: { stepId: '003-coder', agentId: 'coder', round: 2 } });
+    expect(decision).toEqual({ kind: 'steps', steps: [{ stepId: '003-coder', agentId: 'coder', round: 2 }] });
   });
 
   it('finishes the round after the critic approves, so the summarizer still speaks', () => {
@@ -49,7 +49,7 @@ describe('chatPattern', () => {
         ['critic', 'APPROVED: looks good'],
       ]),
     );
-    expect(chat.next(afterApproval)).toMatchObject({ kind: 'step', step: { agentId: 'summarizer' } });
+    expect(chat.next(afterApproval)).toMatchObject({ kind: 'steps', steps: [{ agentId: 'summarizer' }] });
     const roundDone = foldRun(
       logOf([
         ['coder', 'a'],

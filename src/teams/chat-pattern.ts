@@ -36,8 +36,8 @@ export function chatPattern({
       }
       const agentId = agentIds[done % roundSize]!;
       return {
-        kind: 'step',
-        step: { stepId: stepIdFor(agentId, done), agentId, round: Math.floor(done / roundSize) + 1 },
+        kind: 'steps',
+        steps: [{ stepId: stepIdFor(agentId, done), agentId, round: Math.floor(done / roundSize) + 1 }],
       };
     },
   };

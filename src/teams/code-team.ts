@@ -50,7 +50,7 @@ export function codeTeamWorkflow({ team, runTurn, sandbox, limits }: CodeTeamWor
       const agentId = part === 'runner' ? RUNNER_ID : cast[part];
       // Runner and debugger steps carry the iteration they work towards.
       const round = part === 'runner' || part === 'debugger' ? state.testRuns.length + 1 : 1;
-      return { kind: 'step', step: { stepId: stepIdFor(agentId, index), agentId, round } };
+      return { kind: 'steps', steps: [{ stepId: stepIdFor(agentId, index), agentId, round }] };
     },
     async runStep(step, context) {
       const { state } = context;

@@ -18,8 +18,8 @@ describe('pipelinePattern', () => {
 
   it('schedules agents in order with stable step ids', () => {
     expect(pipeline.next(foldRun([started]))).toEqual({
-      kind: 'step',
-      step: { stepId: '000-planner', agentId: 'planner', round: 1 },
+      kind: 'steps',
+      steps: [{ stepId: '000-planner', agentId: 'planner', round: 1 }],
     });
   });
 

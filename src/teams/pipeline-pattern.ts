@@ -9,7 +9,7 @@ export function pipelinePattern(agentIds: readonly string[]): TeamPattern {
       const agentId = agentIds[index];
       if (agentId === undefined)
         return { kind: 'finish', stopReason: 'completed', output: lastOutput(state) };
-      return { kind: 'step', step: { stepId: stepIdFor(agentId, index), agentId, round: 1 } };
+      return { kind: 'steps', steps: [{ stepId: stepIdFor(agentId, index), agentId, round: 1 }] };
     },
   };
 }

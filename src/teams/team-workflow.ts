@@ -6,8 +6,15 @@ import type { LlmGateway } from '../llm/gateway.js';
 import type { StepContext, Workflow, WorkflowStep } from '../workflow/workflow.js';
 import { chatPattern } from './chat-pattern.js';
 import { codeTeamWorkflow } from './code-team.js';
+import { graphPattern } from './graph/graph-pattern.js';
+import { handshakePattern } from './handshake-pattern.js';
+import { hierarchicalPattern } from './hierarchical-pattern.js';
+import { parallelPattern } from './parallel-pattern.js';
 import { pipelinePattern } from './pipeline-pattern.js';
+import { reviewLoopPattern } from './review-loop-pattern.js';
+import { selectionEvents, selectorPattern } from './selector-pattern.js';
 import type { TeamPattern } from './team-pattern.js';
+import { withTermination } from './termination/with-termination.js';
 
 /** Options for {@link teamWorkflow}. */
 export interface TeamWorkflowOptions {
@@ -18,9 +25,11 @@ export interface TeamWorkflowOptions {
   onTextDelta?: (agentId: string, delta: string) => void;
   /** Where the `code` team runs generated tests (created by runTask from `sandbox:`); other teams need none. */
   sandbox?: Sandbox;
+  /** The clock of wall-clock termination conditions. */
+  now?: () => Date;
 }
 
-/** Compiles a team into a workflow: its pattern schedules the turns, each turn is one agent call. */
+/** Compiles a team into a workflow: its pattern schedules the steps, each step is one agent call. */
 export function teamWorkflow({
   config,
   team,
@@ -28,6 +37,7 @@ export function teamWorkflow({
   gateway,
   onTextDelta,
   sandbox,
+  now = () => new Date(),
 }: TeamWorkflowOptions): Workflow {
   const runTurn = async (step: WorkflowStep, context: StepContext) => {
     const agent = config.agents[step.agentId];
@@ -53,24 +63,63 @@ export function teamWorkflow({
     const { mode: _mode, ...limits } = config.sandbox;
     return codeTeamWorkflow({ team, runTurn, sandbox, limits });
   }
-  const pattern = patternFor(team);
-  return { next: (state) => pattern.next(state), runStep: runTurn };
+  const pattern = withTermination(withApprovals(patternFor(team, config), team, config), team, now);
+  return {
+    next: (state) => pattern.next(state),
+    async runStep(step, context) {
+      const events = await runTurn(step, context);
+      return step.kind === 'select' ? selectionEvents(events, step, team) : events;
+    },
+  };
 }
 
-function patternFor(team: TeamConfig): TeamPattern {
+/** The team's pattern; `chat` is the spine's name for `roundrobin`. */
+export function patternFor(team: TeamConfig, config: ResolvedConfig): TeamPattern {
   switch (team.pattern) {
     case 'pipeline':
       return pipelinePattern(team.agents);
+    case 'parallel':
+      return parallelPattern(team);
     case 'chat':
+    case 'roundrobin':
       return chatPattern({
         agentIds: team.agents,
         maxRounds: team.maxRounds,
         approver: team.approver,
         approvalKeyword: team.approvalKeyword,
       });
+    case 'selector':
+      return selectorPattern(team, config.agents);
+    case 'review-loop':
+      return reviewLoopPattern(team);
+    case 'handshake':
+      return handshakePattern(team);
+    case 'hierarchical':
+      return hierarchicalPattern(team, config.agents);
+    case 'graph':
+      return graphPattern(team);
     case 'code':
       throw new Error('The code team compiles through codeTeamWorkflow, not a TeamPattern');
   }
+}
+
+/** Marks the steps of agents that need a human decision (team `approval:` or the agent's `approval: true`). */
+function withApprovals(pattern: TeamPattern, team: TeamConfig, config: ResolvedConfig): TeamPattern {
+  const needsApproval = (agentId: string) =>
+    team.approval.includes(agentId) || config.agents[agentId]?.approval === true;
+  if (!team.agents.some(needsApproval)) return pattern;
+  return {
+    next(state) {
+      const decision = pattern.next(state);
+      if (decision.kind === 'finish') return decision;
+      return {
+        kind: 'steps',
+        steps: decision.steps.map((step) =>
+          step.kind !== 'select' && needsApproval(step.agentId) ? { ...step, requiresApproval: true } : step,
+        ),
+      };
+    },
+  };
 }
 
 function modelFor(config: ResolvedConfig, ref: string): ModelInfo {

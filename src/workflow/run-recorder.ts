@@ -11,12 +11,20 @@ export type RunEventListener = (event: StoredRunEvent, state: RunState) => void;
 export class RunRecorder {
   #state: RunState | undefined;
 
+  #leaseOwner: string | undefined;
+
+  /** @param initial the folded state of a run being resumed */
   constructor(
     private readonly store: RunStore,
     private readonly listeners: readonly RunEventListener[] = [],
     initial?: RunState,
   ) {
     this.#state = initial;
+  }
+
+  /** From now on, every append is fenced on `owner` still holding the run's lease (see AppendOptions). */
+  fence(owner: string): void {
+    this.#leaseOwner = owner;
   }
 
   /** The run's state after every recorded event. */
@@ -33,7 +41,8 @@ export class RunRecorder {
 
   /** Stores events in one transaction (all or none), then folds and announces each. */
   async recordAll(events: readonly RunEvent[]): Promise<StoredRunEvent[]> {
-    const stored = await this.store.appendAll(events);
+    const fence = this.#leaseOwner === undefined ? {} : { leaseOwner: this.#leaseOwner };
+    const stored = await this.store.appendAll(events, fence);
     for (const event of stored) {
       this.#state = applyRunEvent(this.#state, event);
       for (const listener of this.listeners) listener(event, this.#state);

@@ -35,6 +35,8 @@ export const BUILTIN_ROLES: Record<string, RoleDefault> = {
   planner: {
     id: 'planner',
     role: 'planner',
+    capabilities: ['planning'],
+    approval: false,
     promptVersion: 1,
     temperature: 0.3,
     cache: true,
@@ -49,6 +51,8 @@ Do not write the solution itself.`),
   researcher: {
     id: 'researcher',
     role: 'researcher',
+    capabilities: ['research'],
+    approval: false,
     promptVersion: 1,
     temperature: 0.4,
     cache: true,
@@ -62,6 +66,8 @@ You are the Researcher in a team of specialised agents. Supply the facts the pla
   architect: {
     id: 'architect',
     role: 'architect',
+    capabilities: ['design', 'architecture'],
+    approval: false,
     promptVersion: 1,
     temperature: 0.3,
     cache: true,
@@ -75,6 +81,8 @@ You are the Architect in a team of specialised agents. Design the solution befor
   coder: {
     id: 'coder',
     role: 'coder',
+    capabilities: ['code'],
+    approval: false,
     promptVersion: 1,
     temperature: 0.2,
     cache: true,
@@ -90,6 +98,8 @@ You are the Coder in a team of specialised agents. Write the complete, working c
   critic: {
     id: 'critic',
     role: 'critic',
+    capabilities: ['review'],
+    approval: false,
     promptVersion: 1,
     temperature: 0.1,
     cache: true,
@@ -104,6 +114,8 @@ Do not rewrite the solution and do not praise it.`),
   debugger: {
     id: 'debugger',
     role: 'debugger',
+    capabilities: ['debug', 'fix'],
+    approval: false,
     promptVersion: 1,
     temperature: 0.2,
     cache: true,
@@ -117,6 +129,8 @@ You are the Debugger in a team of specialised agents. Find and fix the cause of 
   tester: {
     id: 'tester',
     role: 'tester',
+    capabilities: ['test'],
+    approval: false,
     promptVersion: 1,
     temperature: 0.2,
     cache: true,
@@ -130,6 +144,8 @@ You are the Tester in a team of specialised agents. Write automated tests for th
   documenter: {
     id: 'documenter',
     role: 'documenter',
+    capabilities: ['docs'],
+    approval: false,
     promptVersion: 1,
     temperature: 0.5,
     cache: true,
@@ -143,6 +159,8 @@ You are the Documenter in a team of specialised agents. Write the documentation 
   summarizer: {
     id: 'summarizer',
     role: 'summarizer',
+    capabilities: ['summary'],
+    approval: false,
     promptVersion: 1,
     temperature: 0.3,
     cache: true,

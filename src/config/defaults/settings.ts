@@ -12,6 +12,10 @@ export const DEFAULT_LIMITS: LimitsConfig = {
   retry: { maxRetries: 3, baseDelayMs: 1_000, maxDelayMs: 30_000 },
   breaker: { consecutiveFailures: 5, failureRatio: null, minCalls: 10, windowMs: 60_000, cooldownMs: 30_000 },
   queue: { maxWaiting: 1_000, timeoutMs: 300_000 },
+  // No global cap by default: provider rate limits already bound calls; one run runs 8 steps at once.
+  concurrency: { global: null, run: 8 },
+  // The gateway retries calls and falls back; a step is run again only when asked to.
+  step: { timeoutMs: null, retries: 0, backoffMs: 1_000 },
 };
 
 /** No rate limit until the config sets one; `rpm`/`tpm` count per minute. */
@@ -39,6 +43,9 @@ export const DEFAULT_SANDBOX: SandboxConfig = {
   maxProcesses: 64,
   maxOutputBytes: 1_000_000,
 };
+
+/** Most subtasks a hierarchical manager may delegate. */
+export const DEFAULT_MAX_SUBTASKS = 8;
 
 /** Runner/debugger rounds of the code team. */
 export const DEFAULT_MAX_ITERATIONS = 3;

@@ -1,0 +1,8 @@
+import type { TeamConfig } from '../config/resolved-config.js';
+import type { TeamPattern } from './team-pattern.js';
+
+// PLACEHOLDER: the patterns helper replaces this file.
+/** Not built yet. */
+export function handshakePattern(team: TeamConfig): TeamPattern {
+  throw new Error(`pattern of team ${team.id} is not built yet`);
+}
