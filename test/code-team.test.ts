@@ -97,8 +97,8 @@ describe('the code team against the simulator, tests run in the sandbox', () => 
     expect(state.output).toMatch(/^APPROVED\b/); // the reviewer's final word is the run's output
 
     expect(runResult(state, artifactsDir)).toMatchObject({ testsPassed: true, testRuns: 2 });
-    const bundle = join(artifactsDir, 'bundle');
-    const transcript = await readFile(join(artifactsDir, 'transcript.md'), 'utf8');
+    const bundle = join(artifactsDir!, 'bundle');
+    const transcript = await readFile(join(artifactsDir!, 'transcript.md'), 'utf8');
     expect(transcript).toMatch(
       /## coder[\s\S]*## runner · iteration 1: failed[\s\S]*## debugger[\s\S]*## runner · iteration 2: passed/,
     );
@@ -107,10 +107,10 @@ describe('the code team against the simulator, tests run in the sandbox', () => 
     expect(await readFile(join(bundle, 'test_removes_duplicate_tags.py'), 'utf8')).toContain('unittest');
     expect(await readFile(join(bundle, 'README.md'), 'utf8')).toMatch(/^## /);
     expect(existsSync(join(bundle, 'requirements.txt'))).toBe(false); // standard library only
-    const report = JSON.parse(await readFile(join(artifactsDir, 'test-report.json'), 'utf8'));
+    const report = JSON.parse(await readFile(join(artifactsDir!, 'test-report.json'), 'utf8'));
     expect(report).toMatchObject({ testsPassed: true, stopReason: 'tests_passed' });
     expect(report.runs).toHaveLength(2);
-    const result = JSON.parse(await readFile(join(artifactsDir, 'result.json'), 'utf8'));
+    const result = JSON.parse(await readFile(join(artifactsDir!, 'result.json'), 'utf8'));
     expect(result.codeFiles).toContain('test-report.json');
   });
 
@@ -136,7 +136,7 @@ describe('the code team against the simulator, tests run in the sandbox', () => 
       'critic',
     ]);
     expect(runResult(state, artifactsDir)).toMatchObject({ testsPassed: false, testRuns: 2 });
-    const report = JSON.parse(await readFile(join(artifactsDir, 'test-report.json'), 'utf8'));
+    const report = JSON.parse(await readFile(join(artifactsDir!, 'test-report.json'), 'utf8'));
     expect(report.testsPassed).toBe(false);
   });
 });
@@ -185,11 +185,11 @@ describe('the code team with bad answers', () => {
     expect(coderCalls[1]?.messages.at(-1)?.content).toContain('contained no code file');
     expect(state.transcript.filter((m) => m.agentId === 'coder')).toHaveLength(1);
     expect(state.testRuns[0]?.report).toMatch(/Refused paths[\s\S]*\.\.\/\.\.\/escape\.py/);
-    expect(await readFile(join(artifactsDir, 'bundle', 'README.md'), 'utf8')).toBe(
+    expect(await readFile(join(artifactsDir!, 'bundle', 'README.md'), 'utf8')).toBe(
       '# Adder\n\nAdds numbers.\n',
     );
     for (const where of ['bundle', '.', '..'])
-      expect(existsSync(join(artifactsDir, where, 'escape.py'))).toBe(false);
+      expect(existsSync(join(artifactsDir!, where, 'escape.py'))).toBe(false);
   });
 
   it('fails the coder step with a clear error after two re-asks without code', async () => {

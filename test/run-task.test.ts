@@ -95,7 +95,7 @@ describe('runTask', () => {
     expect(state).toMatchObject({ status: 'failed', stopReason: 'agent_error:critic', output: 'coder ok' });
     expect(state.error?.code).toBe('llm_all_models_failed');
     expect(state.transcript.map((m) => m.agentId)).toEqual(['planner', 'researcher', 'coder']);
-    const result = JSON.parse(await readFile(join(artifactsDir, 'result.json'), 'utf8'));
+    const result = JSON.parse(await readFile(join(artifactsDir!, 'result.json'), 'utf8'));
     expect(result).toMatchObject({ status: 'failed', stopReason: 'agent_error:critic' });
   });
 

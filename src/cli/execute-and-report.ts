@@ -1,43 +1,60 @@
 import type { ResolvedConfig } from '../config/resolved-config.js';
+import type { LlmGateway } from '../llm/gateway.js';
 import { warnUnpricedOnce } from '../llm/pricing/warn-unpriced.js';
 import { openGateway } from '../runtime/build-gateway.js';
+import type { DrivenRun } from '../runtime/drive-run.js';
 import { openRunStore } from '../runtime/open-run-store.js';
+import { findOrphanedRuns } from '../runtime/orphaned-runs.js';
 import { runResult } from '../runtime/run-result.js';
 import { prepareRun, runTask } from '../runtime/run-task.js';
+import type { RunStore } from '../store/run-store.js';
+import type { RunEventListener } from '../workflow/run-recorder.js';
 import { type CliIo, writeLine } from './cli-io.js';
 import { EXIT } from './exit-codes.js';
 import { progressReporter } from './progress-reporter.js';
 
+/** What a command runs once the store and gateway are open: a new run, a resumed one, an approved one. */
+export type RunStarter = (io: {
+  store: RunStore;
+  gateway: LlmGateway;
+  listeners: RunEventListener[];
+  signal: AbortSignal;
+}) => Promise<DrivenRun>;
+
+/** Starts a new run of `team` on `task`; checks the request first, so bad input fails before the store opens. */
+export function startNewRun(config: ResolvedConfig, task: string, team?: string): RunStarter {
+  prepareRun(config, task, team);
+  return (io) => runTask({ config, task, ...(team && { team }), ...io });
+}
+
 /** Options for {@link executeAndReport}. */
 export interface ExecuteAndReportOptions {
   config: ResolvedConfig;
-  task: string;
-  team?: string;
+  start: RunStarter;
   json: boolean;
   io: CliIo;
+  /** Say which runs a dead process left running. @default true (off for resume, which is the answer) */
+  offerOrphans?: boolean;
 }
 
 /**
- * Runs a team with live progress on stderr and the result on stdout (one JSON object with --json),
- * and returns the exit code: 0 succeeded, 1 failed, 130 cancelled.
+ * Executes a run with live progress on stderr and the result on stdout (one JSON object with --json),
+ * and returns the exit code: 0 succeeded or paused for approval, 1 failed, 130 cancelled.
  */
 export async function executeAndReport({
   config,
-  task,
-  team,
+  start,
   json,
   io,
+  offerOrphans = true,
 }: ExecuteAndReportOptions): Promise<number> {
-  prepareRun(config, task, team); // bad input fails here, before the store file is created
   const store = openRunStore(config);
   const gateway = await openGateway(config, {
     warn: (message) => writeLine(io.stderr, `agentmesh: ${message}`),
   });
   try {
-    const { state, artifactsDir } = await runTask({
-      config,
-      task,
-      ...(team && { team }),
+    if (offerOrphans) await offerOrphanedRuns(store, io);
+    const { state, artifactsDir } = await start({
       store,
       gateway: gateway.gateway,
       signal: io.signal,
@@ -58,16 +75,31 @@ export async function executeAndReport({
       writeLine(io.stdout, JSON.stringify(result));
     } else {
       writeLine(io.stdout, result.output);
-      writeLine(io.stderr, `artifacts: ${artifactsDir}`);
+      if (artifactsDir) writeLine(io.stderr, `artifacts: ${artifactsDir}`);
+    }
+    if (state.status === 'awaiting_approval') {
+      for (const approval of state.approvals.filter((a) => a.status === 'pending')) {
+        writeLine(
+          io.stderr,
+          `agentmesh: run ${state.runId} waits for your decision on step ${approval.stepId} (${approval.agentId}): agentmesh approve ${state.runId} [--reject --comment "…"]`,
+        );
+      }
+      return EXIT.ok;
     }
     if (state.status === 'failed') {
       writeLine(
         io.stderr,
-        `agentmesh: run ${state.runId} failed (${state.stopReason}): ${state.error?.message ?? 'no error recorded'}`,
+        `agentmesh: run ${state.runId} failed (${state.stopReason}): ${state.error?.message ?? 'no error recorded'}; agentmesh resume ${state.runId} continues it`,
       );
       return EXIT.failed;
     }
-    if (state.status === 'cancelled') return EXIT.interrupted;
+    if (state.status === 'cancelled') {
+      writeLine(
+        io.stderr,
+        `agentmesh: run ${state.runId} cancelled; agentmesh resume ${state.runId} continues it`,
+      );
+      return EXIT.interrupted;
+    }
     // A code team that finished without passing tests did not do its job: scripts and CI must see that.
     if (result.testsPassed === false) {
       writeLine(
@@ -81,4 +113,17 @@ export async function executeAndReport({
     await gateway.close();
     await store.close();
   }
+}
+
+/** Says which runs a dead process left `running`, and how to continue them. */
+async function offerOrphanedRuns(store: RunStore, io: CliIo): Promise<void> {
+  const orphans = await findOrphanedRuns(store);
+  for (const run of orphans.slice(0, 3)) {
+    writeLine(
+      io.stderr,
+      `agentmesh: run ${run.runId} (${run.team}, started ${run.createdAt}) was left running by a process that died; continue it with: agentmesh resume ${run.runId}`,
+    );
+  }
+  if (orphans.length > 3)
+    writeLine(io.stderr, `agentmesh: … and ${orphans.length - 3} more (agentmesh runs list)`);
 }

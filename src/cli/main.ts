@@ -34,6 +34,8 @@ function addRunnerOptions(command: Command): Command {
       positiveNumber('--max-cost'),
     )
     .option('--no-cache', 'neither read nor write the response cache')
+    .option('--record <file>', 'write a cassette of every provider exchange to FILE')
+    .option('--replay <file>', 'answer every LLM call from the cassette FILE, with no network')
     .option('--json', 'print one JSON result object on stdout');
 }
 
@@ -91,6 +93,61 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
       setExitCode(await simCommand(flags, io));
     });
 
+  addRunnerOptions(
+    program
+      .command('resume')
+      .description('continue a run that crashed, failed or was cancelled, from its log')
+      .argument('<runId>'),
+  ).action(async (runId: string, flags: RunnerFlags) => {
+    const { resumeCommand } = await import('./commands/resume.js');
+    setExitCode(await resumeCommand(runId, flags, io));
+  });
+
+  addRunnerOptions(
+    program
+      .command('approve')
+      .description("decide a run's pending approval and continue the run")
+      .argument('<runId>'),
+  )
+    .option('--reject', 'reject the output; the agent redoes it with your comment as feedback')
+    .option('--comment <text>', 'why (sent to the agent on --reject)')
+    .option('--approval <id>', 'which approval, when the run waits for several')
+    .action(async (runId: string, flags) => {
+      const { approveCommand } = await import('./commands/approve.js');
+      setExitCode(await approveCommand(runId, flags, io));
+    });
+
+  addRunnerOptions(
+    program
+      .command('chat')
+      .description('interactive session: type a task, watch the agents, /approve /reject /debug /quit'),
+  ).action(async (flags: RunnerFlags) => {
+    const { chatCommand } = await import('./commands/chat.js');
+    setExitCode(await chatCommand(flags, io));
+  });
+
+  const teams = program.command('teams').description('inspect the configured teams');
+  teams
+    .command('list')
+    .description('list teams with their pattern and agents')
+    .option('--config <file>', 'config file')
+    .option('--json', 'print JSON')
+    .action(async (flags) => {
+      const { teamsListCommand } = await import('./commands/teams.js');
+      setExitCode(await teamsListCommand(flags, io));
+    });
+  teams
+    .command('show')
+    .description('show one team; --mermaid prints its graph as Mermaid')
+    .argument('<name>')
+    .option('--config <file>', 'config file')
+    .option('--mermaid', 'print the team as a Mermaid flowchart')
+    .option('--json', 'print JSON')
+    .action(async (name: string, flags) => {
+      const { teamsShowCommand } = await import('./commands/teams.js');
+      setExitCode(await teamsShowCommand(name, flags, io));
+    });
+
   const runs = program.command('runs').description('inspect stored runs');
   runs
     .command('list')
@@ -113,6 +170,23 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .action(async (runId: string, flags) => {
       const { runsShowCommand } = await import('./commands/runs.js');
       setExitCode(await runsShowCommand(runId, flags, io));
+    });
+
+  addRunnerOptions(
+    runs
+      .command('fork')
+      .description("start a new run that reuses another run's log up to step K and continues with changes")
+      .argument('<runId>'),
+  )
+    .requiredOption(
+      '--from-step <k>',
+      'keep the steps that completed before the K-th step started (1-based)',
+      integer('--from-step'),
+    )
+    .option('--set <path=value...>', 'change the config for the new run, e.g. agents.coder.temperature=0')
+    .action(async (runId: string, flags) => {
+      const { runsForkCommand } = await import('./commands/runs-fork.js');
+      setExitCode(await runsForkCommand(runId, flags, io));
     });
 
   program

@@ -10,4 +10,8 @@ export interface RunnerFlags {
   /** false with `--no-cache`. */
   cache?: boolean;
   json?: boolean;
+  /** `--record FILE`: write a cassette of every provider exchange. */
+  record?: string;
+  /** `--replay FILE`: answer every call from a cassette, with no network. */
+  replay?: string;
 }

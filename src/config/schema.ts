@@ -139,9 +139,11 @@ export const teamFileSchema = mapping({
   nodes: opt(recordOf(graphNodeFileSchema, 'node ids to nodes ({ agent: <agent id> })')),
   edges: opt(z.array(graphEdgeFileSchema, { error: 'expected a list of edges ({ from, to, when })' })),
   /** graph: the node(s) that run first. */
-  start: opt(z.union([text({ nonEmpty: true }), textList({ min: 1, what: 'node ids' })], {
-    error: 'expected a node id or a list of node ids',
-  })),
+  start: opt(
+    z.union([text({ nonEmpty: true }), textList({ min: 1, what: 'node ids' })], {
+      error: 'expected a node id or a list of node ids',
+    }),
+  ),
   /** When the run stops: a condition, or `any:`/`all:` lists of them (see docs/teams.md). */
   termination: opt(freeForm()),
 });

@@ -72,7 +72,13 @@ export interface RunState {
   /** The speaker each selector step chose, by the selector step's id. */
   speakers: Record<string, string>;
   /** Repetitions detected, in order. */
-  loops: { stepId: string; agentId: string; kind: 'message' | 'tool_call'; similarity: number; action: 'stop' | 'steer' }[];
+  loops: {
+    stepId: string;
+    agentId: string;
+    kind: 'message' | 'tool_call';
+    similarity: number;
+    action: 'stop' | 'steer';
+  }[];
   forkedFrom: { runId: string; step: number } | null;
   usage: Usage;
   /** LLM attempts made, successful or not. */

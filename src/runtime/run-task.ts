@@ -2,16 +2,15 @@ import { setMaxListeners } from 'node:events';
 import type { Sandbox } from '../code/sandbox/sandbox.js';
 import { resolveTeam } from '../config/resolve-config.js';
 import type { ResolvedConfig, TeamConfig } from '../config/resolved-config.js';
-import { newRunId, type RunState } from '../core/index.js';
+import { newRunId } from '../core/index.js';
 import { AgentMeshError } from '../errors/index.js';
 import type { LlmGateway } from '../llm/gateway.js';
 import type { RunStore } from '../store/run-store.js';
-import { teamWorkflow } from '../teams/team-workflow.js';
-import { executeRun } from '../workflow/execute-run.js';
+import type { ConcurrencyLimits } from '../workflow/concurrency-limits.js';
 import { type RunEventListener, RunRecorder } from '../workflow/run-recorder.js';
 import { createSandbox } from './create-sandbox.js';
+import { type DrivenRun, driveRun } from './drive-run.js';
 import { checkApiKeys } from './preflight.js';
-import { writeArtifacts } from './write-artifacts.js';
 
 /** Options for {@link runTask}. */
 export interface RunTaskOptions {
@@ -26,6 +25,8 @@ export interface RunTaskOptions {
   onTextDelta?: (agentId: string, delta: string) => void;
   /** Where a `code` team runs its tests. @default createSandbox(config.sandbox), for code teams only */
   sandbox?: Sandbox;
+  /** Shared concurrency limits. @default the process-wide ones */
+  limits?: ConcurrencyLimits;
   now?: () => Date;
 }
 
@@ -47,9 +48,9 @@ export function prepareRun(
   return { task: trimmed, team: teamConfig };
 }
 
-/** Runs a team on a task to the end: validate, record `run.started`, execute, write artifacts. */
-export async function runTask(options: RunTaskOptions): Promise<{ state: RunState; artifactsDir: string }> {
-  const { config, store, gateway, signal, now = () => new Date() } = options;
+/** Runs a team on a task to the end (or to a pause for approval): validate, record `run.started`, execute. */
+export async function runTask(options: RunTaskOptions): Promise<DrivenRun> {
+  const { config, store, signal, now = () => new Date() } = options;
   // Every call waiting in a rate-limit queue listens on the run's signal; dozens at once are expected.
   setMaxListeners(0, signal);
   const { task, team } = prepareRun(config, options.task, options.team);
@@ -69,17 +70,5 @@ export async function runTask(options: RunTaskOptions): Promise<{ state: RunStat
     pattern: team.pattern,
     agents: team.agents,
   });
-  const workflow = teamWorkflow({
-    config,
-    team,
-    task,
-    gateway,
-    ...(options.onTextDelta && { onTextDelta: options.onTextDelta }),
-    ...(sandbox && { sandbox }),
-  });
-  const state = await executeRun({ recorder, workflow, signal, maxCostUsd: config.limits.maxCostUsd, now });
-  const artifactsDir = writeArtifacts(state, config.store.artifactsDir, {
-    maxIterations: team.maxIterations,
-  });
-  return { state, artifactsDir };
+  return driveRun({ ...options, recorder, team, task, ...(sandbox && { sandbox }) });
 }

@@ -1,6 +1,6 @@
 import type { AgentConfig, TeamConfig } from '../config/resolved-config.js';
-import type { TeamPattern } from './team-pattern.js';
 import type { StepEventInput, WorkflowStep } from '../workflow/workflow.js';
+import type { TeamPattern } from './team-pattern.js';
 
 // PLACEHOLDER: the patterns helper replaces this file (and adds the select step's runner).
 /** Not built yet. */

@@ -22,6 +22,11 @@ export class RunRecorder {
     this.#state = initial;
   }
 
+  /** Replaces the folded state, e.g. with the log re-read once the run's lease is held. */
+  restore(state: RunState): void {
+    this.#state = state;
+  }
+
   /** From now on, every append is fenced on `owner` still holding the run's lease (see AppendOptions). */
   fence(owner: string): void {
     this.#leaseOwner = owner;

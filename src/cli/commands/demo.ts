@@ -1,6 +1,6 @@
 import { startSimulator } from '../../sim/simulator.js';
 import { type CliIo, writeLine } from '../cli-io.js';
-import { executeAndReport } from '../execute-and-report.js';
+import { executeAndReport, startNewRun } from '../execute-and-report.js';
 import { resolveCliConfig } from '../resolve-cli-config.js';
 import type { RunnerFlags } from '../runner-flags.js';
 
@@ -23,8 +23,7 @@ export async function demoCommand(flags: RunnerFlags & { offline?: boolean }, io
     const config = await resolveCliConfig(flags, io);
     return executeAndReport({
       config,
-      task: DEMO_TASK,
-      team: flags.team ?? 'pipeline',
+      start: startNewRun(config, DEMO_TASK, flags.team ?? 'pipeline'),
       json: Boolean(flags.json),
       io,
     });
@@ -45,8 +44,7 @@ export async function demoCommand(flags: RunnerFlags & { offline?: boolean }, io
     const config = await resolveCliConfig({ ...flags, baseUrl: sim.url, model, apiKey: 'simulated' }, io);
     return await executeAndReport({
       config,
-      task: DEMO_TASK,
-      team: flags.team ?? 'pipeline',
+      start: startNewRun(config, DEMO_TASK, flags.team ?? 'pipeline'),
       json: Boolean(flags.json),
       io,
     });

@@ -22,7 +22,11 @@ export function resolveGraph(
       retries: node.retries ?? null,
     };
   }
-  const edges = (entry.edges ?? []).map((edge) => ({ from: edge.from, to: edge.to, when: edge.when ?? null }));
+  const edges = (entry.edges ?? []).map((edge) => ({
+    from: edge.from,
+    to: edge.to,
+    when: edge.when ?? null,
+  }));
   const start = entry.start == null ? [] : Array.isArray(entry.start) ? entry.start : [entry.start];
   void teamId;
   return { nodes, edges, start };

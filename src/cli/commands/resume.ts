@@ -1,0 +1,20 @@
+import { checkReachable } from '../../runtime/preflight.js';
+import { resumeRun } from '../../runtime/resume-run.js';
+import type { CliIo } from '../cli-io.js';
+import { executeAndReport } from '../execute-and-report.js';
+import { resolveCliConfig } from '../resolve-cli-config.js';
+import type { RunnerFlags } from '../runner-flags.js';
+
+/** `agentmesh resume <runId>`: continues a crashed, failed or cancelled run from its log. */
+export async function resumeCommand(runId: string, flags: RunnerFlags, io: CliIo): Promise<number> {
+  const config = await resolveCliConfig(flags, io);
+  const custom = config.providers.custom;
+  if (custom) await checkReachable(custom.baseUrl);
+  return executeAndReport({
+    config,
+    start: (run) => resumeRun({ config, runId, ...run }),
+    json: Boolean(flags.json),
+    io,
+    offerOrphans: false,
+  });
+}
