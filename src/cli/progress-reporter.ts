@@ -79,7 +79,50 @@ export function progressReporter({ stream, env, now = Date.now }: ProgressOption
         line(paint(33, `circuit ${event.provider}:${event.model} is now ${event.state.replace('_', '-')}`));
         break;
       case 'step.failed':
-        line(paint(31, `${event.agentId} failed: ${event.error.message}`));
+        line(
+          paint(
+            event.willRetry ? 33 : 31,
+            `${event.agentId} failed: ${event.error.message}${event.willRetry ? ' (running the step again)' : ''}`,
+          ),
+        );
+        break;
+      case 'approval.requested':
+        line(paint(35, `${event.agentId}'s output (step ${event.stepId}) waits for a human decision`));
+        break;
+      case 'approval.decided':
+        line(
+          paint(
+            event.decision === 'approved' ? 32 : 33,
+            `${event.agentId}'s output ${event.decision}${event.comment ? `: ${event.comment}` : ''}`,
+          ),
+        );
+        break;
+      case 'run.paused':
+        line(paint(35, `run ${event.runId} paused: awaiting approval`));
+        break;
+      case 'run.resumed':
+        line(
+          `run ${event.runId} resumed (was ${event.from}); ${state.steps.filter((s) => s.status === 'completed').length} completed steps read back from the log`,
+        );
+        break;
+      case 'speaker.selected':
+        line(`${paint(36, event.agentId)} picked ${paint(36, event.speaker)} to speak next`);
+        break;
+      case 'selection.failed':
+        line(
+          paint(
+            33,
+            `${event.agentId} picked "${event.answer}", not a speaker; ${event.fallback} speaks instead`,
+          ),
+        );
+        break;
+      case 'loop.detected':
+        line(
+          paint(
+            33,
+            `${event.agentId} is repeating itself (similarity ${event.similarity.toFixed(2)}); ${event.action === 'stop' ? 'stopping the run' : 'steering it'}`,
+          ),
+        );
         break;
       case 'run.finished': {
         const last = state.testRuns.at(-1);
