@@ -82,7 +82,7 @@ async function startRun(store: MemoryRunStore, runId = 'run_test'): Promise<RunR
   return recorder;
 }
 
-const tick = (ms = 5) => new Promise((resolve) => setTimeout(resolve, ms));
+const tick = (ms = 5) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const never = new AbortController().signal;
 
 describe('executeRun', () => {
