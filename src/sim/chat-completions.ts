@@ -8,7 +8,7 @@ import { readBody, sendJson } from './http-io.js';
 import { sendCompletionJson } from './json-response.js';
 import type { PrefixCache } from './prefix-cache.js';
 import { isSimFault, SIM_FAULTS, type SimFault } from './sim-fault.js';
-import type { SimRequestLog, SimRequestRecord } from './sim-request-log.js';
+import { requestBodyHash, type SimRequestLog, type SimRequestRecord } from './sim-request-log.js';
 import { buildUsage, type SimTokenCounts, simCostUsd } from './sim-usage.js';
 import type { ResolvedSimulatorOptions } from './simulator-options.js';
 import { planStream } from './stream-plan.js';
@@ -35,9 +35,11 @@ export async function handleChatCompletions(
   const index = state.stats.requests++;
   const record = state.log.open(index + 1, state.now());
   const controller = new AbortController();
+  res.once('finish', () => state.log.settle(record, state.now()));
   res.once('close', () => {
     controller.abort();
     settleRecord(record, res);
+    state.log.settle(record, null);
   });
   const forced = readForcedFault(req.headers['x-sim-fault']);
   const raw = await readBody(req);
@@ -53,6 +55,7 @@ export async function handleChatCompletions(
   const fault = decideFault(options, index, forced);
   if (fault) state.stats.failures++;
   record.model = request.model;
+  record.bodyHash = requestBodyHash(request);
   record.stream = request.stream;
   record.fault = fault ?? null;
 
@@ -63,6 +66,7 @@ export async function handleChatCompletions(
     created: Math.floor(Date.now() / 1000),
     includeUsage: request.includeUsage,
   };
+  record.responseId = meta.id;
   const headers: Record<string, string> = { 'x-request-id': meta.id };
   if (options.style === 'openrouter') headers['X-Generation-Id'] = meta.id;
   if (fault === 'error') {

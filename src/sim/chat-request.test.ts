@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseChatRequest } from './chat-request.js';
 
 describe('parseChatRequest', () => {
-  it('flattens text parts and reads stream, include_usage and the token limit', () => {
+  it('flattens text parts and reads stream, include_usage, the token limit and the temperature', () => {
     const parsed = parseChatRequest(
       JSON.stringify({
         model: 'm',
@@ -18,6 +18,7 @@ describe('parseChatRequest', () => {
         stream: true,
         stream_options: { include_usage: true },
         max_tokens: 9,
+        temperature: 0.3,
       }),
     );
     expect(parsed).toEqual({
@@ -28,6 +29,7 @@ describe('parseChatRequest', () => {
         stream: true,
         includeUsage: true,
         maxTokens: 9,
+        temperature: 0.3,
       },
     });
   });

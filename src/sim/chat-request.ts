@@ -15,6 +15,8 @@ export interface SimChatRequest {
   includeUsage: boolean;
   /** `max_completion_tokens` or `max_tokens`; longer answers are cut with finish_reason 'length'. */
   maxTokens: number | undefined;
+  /** As sent; it does not change the answer, but it is part of what identifies a call. */
+  temperature: number | undefined;
 }
 
 /** Either a parsed request or the reason it is a 400. */
@@ -33,6 +35,8 @@ const body = z.looseObject({
   stream_options: z.looseObject({ include_usage: z.boolean().nullish() }).nullish(),
   max_tokens: tokenLimit,
   max_completion_tokens: tokenLimit,
+  // Not validated: the simulator never answered differently by temperature, and keeps accepting what it did.
+  temperature: z.unknown().optional(),
 });
 
 /** Parses and checks a raw request body the way an OpenAI-compatible server would. */
@@ -58,6 +62,7 @@ export function parseChatRequest(raw: string): ParsedChatRequest {
       stream: data.stream ?? false,
       includeUsage: data.stream_options?.include_usage ?? false,
       maxTokens: data.max_completion_tokens ?? data.max_tokens ?? undefined,
+      temperature: typeof data.temperature === 'number' ? data.temperature : undefined,
     },
   };
 }

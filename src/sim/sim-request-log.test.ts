@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { requestBodyHash } from './sim-request-log.js';
 import { simCostUsd } from './sim-usage.js';
 import { configureSim, fetchSimRequests, type RunningSimulator, startSimulator } from './simulator.js';
 
@@ -30,12 +31,17 @@ describe('the simulator request log', () => {
   it('logs each answered request with the tokens and the cost it reported in usage', async () => {
     sim = await startSimulator();
     const before = Date.now();
-    const body = (await (await post({ model: 'sim-model', messages })).json()) as { usage: WireUsage };
+    const response = await post({ model: 'sim-model', messages, temperature: 0.2, max_tokens: 500 });
+    const body = (await response.json()) as { id: string; usage: WireUsage };
     const [record] = sim.requests();
     expect(record).toEqual({
       seq: 1,
       at: expect.any(Number),
+      doneAt: expect.any(Number),
+      inFlight: 1,
       model: 'sim-model',
+      bodyHash: requestBodyHash({ model: 'sim-model', messages, temperature: 0.2, maxTokens: 500 }),
+      responseId: body.id,
       stream: false,
       fault: null,
       status: 200,
@@ -45,7 +51,51 @@ describe('the simulator request log', () => {
       costUsd: body.usage.cost,
     });
     expect(record?.at).toBeGreaterThanOrEqual(before);
+    expect(record?.doneAt).toBeGreaterThanOrEqual(record!.at);
+    expect(response.headers.get('x-request-id')).toBe(body.id);
     expect(record?.costUsd).toBeGreaterThan(0);
+  });
+
+  it('hashes what identifies a call: the same call streamed or not is one hash, any change is another', async () => {
+    sim = await startSimulator();
+    const call = { model: 'sim-model', messages, temperature: 0.2, max_tokens: 500 };
+    await (await post(call)).json();
+    await (await post({ ...call, stream: true })).text();
+    await (await post({ ...call, temperature: 0.3 })).json();
+    await (await post({ ...call, max_tokens: 501 })).json();
+    await (await post({ ...call, model: 'other' })).json();
+    await (await post({ ...call, messages: [...messages, { role: 'user', content: 'more' }] })).json();
+    await (await post('{"model":')).text();
+    const hashes = sim.requests().map((r) => r.bodyHash);
+    expect(hashes[0]).toMatch(/^[0-9a-f]{64}$/);
+    expect(hashes[1]).toBe(hashes[0]);
+    expect(new Set(hashes.slice(1, 6)).size).toBe(5);
+    expect(hashes[6]).toBeNull();
+    // Key order in the body does not matter: the hash is over canonical JSON.
+    expect(requestBodyHash({ maxTokens: 500, temperature: 0.2, messages, model: 'sim-model' })).toBe(
+      hashes[0],
+    );
+    // Each answer has its own id, logged as responseId.
+    const ids = sim.requests().map((r) => r.responseId);
+    expect(new Set(ids.slice(0, 6)).size).toBe(6);
+    expect(ids[6]).toBeNull();
+  });
+
+  it('counts the requests in flight at each arrival, and settles each once', async () => {
+    sim = await startSimulator({ latencyMs: 150 });
+    const parallel = await Promise.all([1, 2, 3].map((n) => post({ model: `m${n}`, messages })));
+    await Promise.all(parallel.map((r) => r.json()));
+    await (await post({ model: 'after', messages })).json();
+    const log = sim.requests();
+    expect(
+      log
+        .slice(0, 3)
+        .map((r) => r.inFlight)
+        .sort(),
+    ).toEqual([1, 2, 3]);
+    // The fourth arrived after the others had been answered.
+    expect(log[3]?.inFlight).toBe(1);
+    for (const record of log) expect(record.doneAt).toBeGreaterThanOrEqual(record.at);
   });
 
   it('bills a streamed answer as its final usage chunk says', async () => {
@@ -106,9 +156,12 @@ describe('the simulator request log', () => {
       .then((r) => r.text())
       .catch(() => 'cut');
     await vi.waitFor(() => expect(sim.requests()[1]?.status).toBe(200));
-    expect(sim.requests().map((r) => [r.fault, r.status, r.promptTokens, r.costUsd])).toEqual([
-      ['hang', null, 0, 0],
-      ['stream_cut', 200, 0, 0],
+    expect(
+      sim.requests().map((r) => [r.fault, r.status, r.promptTokens, r.costUsd, r.doneAt, r.inFlight]),
+    ).toEqual([
+      ['hang', null, 0, 0, null, 1],
+      // The hung request had been settled (its client went away) before this one arrived.
+      ['stream_cut', 200, 0, 0, null, 1],
     ]);
   });
 

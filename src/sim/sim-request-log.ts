@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import type { SimChatRequest } from './chat-request.js';
 import type { SimFault } from './sim-fault.js';
 
 /** One chat-completion request as the simulator saw and answered it. */
@@ -6,8 +8,16 @@ export interface SimRequestRecord {
   seq: number;
   /** Arrival time, epoch ms. */
   at: number;
+  /** When the whole response (any status) was handed to the socket, epoch ms; null when it never was (a hang, a cut stream, a client gone). */
+  doneAt: number | null;
+  /** Chat requests in flight when this one arrived, itself included: the simulator's concurrency at that moment. */
+  inFlight: number;
   /** The requested model, or null when the body was invalid. */
   model: string | null;
+  /** {@link requestBodyHash} of the body (model, messages, temperature, max tokens), or null when the body was invalid. */
+  bodyHash: string | null;
+  /** The completion id sent back (`x-request-id`, the body's `id`), or null when the body was invalid. */
+  responseId: string | null;
   stream: boolean;
   /** The injected fault (drawn, forced by `x-sim-fault`, or `failFirst`), or null. */
   fault: SimFault | null;
@@ -24,10 +34,29 @@ export interface SimRequestRecord {
 /** Default cap of {@link SimRequestLog}: enough for any test, bounded for a long-running `agentmesh sim`. */
 export const DEFAULT_REQUEST_LOG_LIMIT = 100_000;
 
+/**
+ * sha256 (hex) of the canonical JSON (keys sorted) of what decides an answer: model, messages (role and
+ * flattened text), temperature and max tokens. Two requests with the same hash are the same call sent
+ * twice, whatever their stream flag or wire details; tests use it to prove no completed call is repeated.
+ */
+export function requestBodyHash(
+  request: Pick<SimChatRequest, 'model' | 'messages' | 'temperature' | 'maxTokens'>,
+): string {
+  const identity = {
+    model: request.model,
+    messages: request.messages.map(({ role, content }) => ({ role, content })),
+    temperature: request.temperature ?? null,
+    maxTokens: request.maxTokens ?? null,
+  };
+  return createHash('sha256').update(canonicalJson(identity)).digest('hex');
+}
+
 /** The simulator's own request log, oldest first, keeping the newest `limit` records. */
 export class SimRequestLog {
   readonly #records: SimRequestRecord[] = [];
   readonly #limit: number;
+  readonly #settled = new WeakSet<SimRequestRecord>();
+  #inFlight = 0;
 
   constructor(limit = DEFAULT_REQUEST_LOG_LIMIT) {
     this.#limit = limit;
@@ -35,10 +64,15 @@ export class SimRequestLog {
 
   /** Starts the record of an arriving request; the handler fills it in as it answers. */
   open(seq: number, at: number): SimRequestRecord {
+    this.#inFlight++;
     const record: SimRequestRecord = {
       seq,
       at,
+      doneAt: null,
+      inFlight: this.#inFlight,
       model: null,
+      bodyHash: null,
+      responseId: null,
       stream: false,
       fault: null,
       status: null,
@@ -52,8 +86,36 @@ export class SimRequestLog {
     return record;
   }
 
+  /**
+   * Marks a request as no longer in flight (its response finished, or its connection closed); `doneAt`
+   * when the whole response went out. Only the first call per record counts.
+   */
+  settle(record: SimRequestRecord, doneAt: number | null): void {
+    if (this.#settled.has(record)) return;
+    this.#settled.add(record);
+    this.#inFlight--;
+    record.doneAt = doneAt;
+  }
+
+  /** Chat requests arrived and not yet settled. */
+  inFlight(): number {
+    return this.#inFlight;
+  }
+
   /** Copies of the records with `seq > afterSeq`, oldest first. */
   list(afterSeq = 0): SimRequestRecord[] {
     return this.#records.filter((record) => record.seq > afterSeq).map((record) => ({ ...record }));
   }
+}
+
+/** JSON with object keys sorted at every level, so equal values always give equal text. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value)
+      .filter(([, item]) => item !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
 }
