@@ -1,5 +1,6 @@
 import { coderAnswer, codeTeamCoderAnswer, debuggerAnswer, testerAnswer } from './code-answers.js';
 import type { Conversation, SimRole } from './conversation.js';
+import { repetitiveAnswer } from './repetitive-answers.js';
 import { pick } from './seeded-random.js';
 import { keywords, shortTask, snakeName } from './task-words.js';
 
@@ -21,6 +22,8 @@ const RUNNER_NOTE = /^\[runner\]\n/;
 function contentFor(conversation: Conversation, variant: number): string {
   const { task } = conversation;
   const runnerNote = RUNNER_NOTE.test(conversation.lastUserMessage) ? conversation.lastUserMessage : null;
+  const looping = repetitiveAnswer(conversation);
+  if (looping !== null) return looping;
   switch (conversation.role) {
     case 'planner':
       return plannerAnswer(task, variant);
