@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { foldRun, type RunEvent } from '../core/index.js';
 import type { RunStore } from './run-store.js';
+import { describeRunStoreDurabilityContract } from './run-store-durability.contract.js';
 import { runStartedEvent, sampleRunLog } from './sample-run-log.js';
 import { emptyUsageRow } from './usage-aggregate.js';
 import type { UsageRow } from './usage-query.js';
@@ -126,6 +127,7 @@ export function describeRunStoreContract(name: string, makeStore: MakeRunStore):
           updatedAt: log.at(-1)?.at,
           usage: state.usage,
           calls: state.calls,
+          lease: null,
         });
         // Floats must be summed in log order, as the fold does: 0.1 + 0.2 is not 0.3.
         expect(state.usage.costUsd).toBe(0.1 + 0.2);
@@ -365,6 +367,10 @@ export function describeRunStoreContract(name: string, makeStore: MakeRunStore):
       await store.close();
       await expect(store.events('run_x')).rejects.toMatchObject({ code: 'store' });
       await expect(store.append(runStartedEvent('run_x'))).rejects.toMatchObject({ code: 'store' });
+      await expect(store.lease('run_x')).rejects.toMatchObject({ code: 'store' });
+      await expect(store.approvals()).rejects.toMatchObject({ code: 'store' });
     });
+
+    describeRunStoreDurabilityContract(() => store);
   });
 }

@@ -8,21 +8,44 @@ import {
 } from '../../core/index.js';
 import { latestBreakerStates } from '../latest-breaker-states.js';
 import { llmCallFromEvent } from '../llm-call-from-event.js';
+import { approvalDecidedEvent, approvalNotPendingError, pendingApproval } from '../pending-approval.js';
 import { parseStoredRunEvent, serializeRunEvent } from '../run-event-json.js';
-import type { ListRunsOptions, LlmCallRecord, RunStore, RunSummary } from '../run-store.js';
-import { runAlreadyStartedError, runNotFoundError, storeClosedError } from '../run-store-errors.js';
+import type {
+  AppendOptions,
+  ApprovalDecision,
+  ApprovalRecord,
+  ListRunsOptions,
+  LlmCallRecord,
+  RunLease,
+  RunStore,
+  RunSummary,
+} from '../run-store.js';
+import {
+  approvalExistsError,
+  leaseLostError,
+  runAlreadyStartedError,
+  runNotFoundError,
+  storeClosedError,
+  unknownRunError,
+} from '../run-store-errors.js';
 import { aggregateUsage, compareCallsByTime } from '../usage-aggregate.js';
 import type { UsageQuery, UsageRow } from '../usage-query.js';
 
 /** Where errors say the run store is. */
 const WHERE = '<memory>';
 
+/** A run's summary as the log projects it; the lease is added when it is read. */
+type LoggedSummary = Omit<RunSummary, 'lease'>;
+
 interface RunEntry {
-  summary: RunSummary;
+  summary: LoggedSummary;
   /** Payloads kept as JSON, exactly as SQLite keeps them, so both adapters round-trip alike. */
   payloads: string[];
   /** Each call with the seq of its event, which orders calls of one run at the same instant. */
   calls: { seq: number; call: LlmCallRecord }[];
+  /** Each approval with the store-wide order it was requested in, which breaks requestedAt ties. */
+  approvals: { order: number; record: ApprovalRecord }[];
+  lease: RunLease;
 }
 
 /** Upper bound for "no until": every ISO time sorts below it. */
@@ -32,24 +55,41 @@ const END_OF_TIME = '\uffff';
 export class MemoryRunStore implements RunStore {
   // A Map iterates in insertion order, which breaks createdAt ties in listRuns like SQLite's rowid.
   readonly #runs = new Map<string, RunEntry>();
+  #approvalsRequested = 0;
   #closed = false;
 
-  /** Appends an event and updates the run's summary and LLM calls in one synchronous step. */
-  async append(event: RunEvent): Promise<StoredRunEvent> {
-    this.#assertOpen();
-    return this.#appendOne(event);
+  /** Appends an event and updates the run's summary, LLM calls and approvals in one synchronous step. */
+  async append(event: RunEvent, options?: AppendOptions): Promise<StoredRunEvent> {
+    const [stored] = await this.appendAll([event], options);
+    return stored!;
   }
 
-  /** Appends events all-or-nothing: on an invalid event, the runs touched are restored. */
-  async appendAll(events: readonly RunEvent[]): Promise<StoredRunEvent[]> {
+  /**
+   * Appends events all-or-nothing: on an invalid event, the runs touched are restored. With
+   * `leaseOwner`, every stored run touched must be leased to it, else `lease_lost` (as in SQLite, a run
+   * not stored yet is not fenced).
+   */
+  async appendAll(
+    events: readonly RunEvent[],
+    { leaseOwner }: AppendOptions = {},
+  ): Promise<StoredRunEvent[]> {
     this.#assertOpen();
+    return this.#appendAllNow(events, leaseOwner);
+  }
+
+  /** Synchronous, so nothing else runs between the checks and the writes. */
+  #appendAllNow(events: readonly RunEvent[], leaseOwner?: string): StoredRunEvent[] {
+    if (leaseOwner !== undefined) this.#assertLeaseHeld(events, leaseOwner);
     const before = new Map(
       events.map(({ runId }) => {
         const entry = this.#runs.get(runId);
-        return [
-          runId,
-          entry && { ...entry, payloads: [...entry.payloads], calls: [...entry.calls] },
-        ] as const;
+        const copy = entry && {
+          ...entry,
+          payloads: [...entry.payloads],
+          calls: [...entry.calls],
+          approvals: [...entry.approvals],
+        };
+        return [runId, copy] as const;
       }),
     );
     try {
@@ -68,17 +108,71 @@ export class MemoryRunStore implements RunStore {
     let entry = this.#runs.get(event.runId);
     if (event.type === 'run.started') {
       if (entry) throw runAlreadyStartedError({ runId: event.runId, where: WHERE });
-      entry = { summary: startedSummary(event), payloads: [], calls: [] };
+      const lease = { owner: null, expiresAt: null, version: 0 };
+      entry = { summary: startedSummary(event), payloads: [], calls: [], approvals: [], lease };
       this.#runs.set(event.runId, entry);
     } else if (!entry) {
       throw runNotFoundError({ runId: event.runId, eventType: event.type, where: WHERE });
     } else {
       entry.summary = applyToSummary(entry.summary, event);
     }
+    this.#projectApproval(entry, event);
     entry.payloads.push(payload);
     const call = llmCallFromEvent(event);
     if (call) entry.calls.push({ seq: entry.payloads.length, call });
     return parseStoredRunEvent(payload, entry.payloads.length);
+  }
+
+  /** Keeps the run's approvals in step with its log; records are replaced, never mutated (rollback). */
+  #projectApproval(entry: RunEntry, event: RunEvent): void {
+    const { runId } = event;
+    if (event.type === 'approval.requested') {
+      const { approvalId, stepId, agentId, at } = event;
+      if (entry.approvals.some(({ record }) => record.approvalId === approvalId)) {
+        throw approvalExistsError({ runId, approvalId, where: WHERE });
+      }
+      const record: ApprovalRecord = {
+        approvalId,
+        runId,
+        stepId,
+        agentId,
+        status: 'pending',
+        comment: null,
+        decidedBy: null,
+        requestedAt: at,
+        decidedAt: null,
+      };
+      entry.approvals.push({ order: this.#approvalsRequested++, record });
+    } else if (event.type === 'approval.decided') {
+      const { approvalId } = event;
+      const index = entry.approvals.findIndex(
+        ({ record }) => record.approvalId === approvalId && record.status === 'pending',
+      );
+      const found = entry.approvals[index];
+      if (!found) {
+        const approvals = entry.approvals.map(({ record }) => record);
+        throw approvalNotPendingError({ runId, runStatus: entry.summary.status, approvalId, approvals });
+      }
+      entry.approvals[index] = {
+        order: found.order,
+        record: {
+          ...found.record,
+          status: event.decision,
+          comment: event.comment ?? null,
+          decidedBy: event.decidedBy ?? null,
+          decidedAt: event.at,
+        },
+      };
+    }
+  }
+
+  /** Refuses the batch unless `leaseOwner` holds the lease of every stored run it touches. */
+  #assertLeaseHeld(events: readonly RunEvent[], leaseOwner: string): void {
+    for (const runId of new Set(events.map((event) => event.runId))) {
+      const lease = this.#runs.get(runId)?.lease;
+      if (lease && lease.owner !== leaseOwner)
+        throw leaseLostError({ runId, leaseOwner, holder: lease.owner });
+    }
   }
 
   /** The run's log in seq order; empty for an unknown run. */
@@ -92,19 +186,19 @@ export class MemoryRunStore implements RunStore {
   async getRun(runId: string): Promise<RunSummary | undefined> {
     this.#assertOpen();
     const entry = this.#runs.get(runId);
-    return entry ? copySummary(entry.summary) : undefined;
+    return entry ? summaryOf(entry) : undefined;
   }
 
   /** Newest first by createdAt; ties go to the run started last. */
   async listRuns({ limit = 50, status }: ListRunsOptions = {}): Promise<RunSummary[]> {
     this.#assertOpen();
     const summaries = [...this.#runs.values()]
-      .map((entry) => entry.summary)
+      .map(summaryOf)
       .reverse()
       .filter((summary) => status === undefined || summary.status === status);
     // Array.prototype.sort is stable, so reversed insertion order survives as the tie-break.
     summaries.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
-    return summaries.slice(0, Math.max(0, limit)).map(copySummary);
+    return summaries.slice(0, Math.max(0, limit));
   }
 
   /** Every LLM attempt of the run, in log order. */
@@ -144,6 +238,74 @@ export class MemoryRunStore implements RunStore {
     return latestBreakerStates(found as (BreakerChangedEvent & { seq: number })[]);
   }
 
+  /** The run's lease, or undefined for an unknown run. */
+  async lease(runId: string): Promise<RunLease | undefined> {
+    this.#assertOpen();
+    const lease = this.#runs.get(runId)?.lease;
+    return lease && { ...lease };
+  }
+
+  /** Sets the lease (null frees it) and bumps its version, only if the version is still `expectedVersion`. */
+  async swapLease(
+    runId: string,
+    expectedVersion: number,
+    next: { owner: string; expiresAt: string } | null,
+  ): Promise<boolean> {
+    this.#assertOpen();
+    const entry = this.#runs.get(runId);
+    if (entry?.lease.version !== expectedVersion) return false;
+    entry.lease = {
+      owner: next?.owner ?? null,
+      expiresAt: next?.expiresAt ?? null,
+      version: expectedVersion + 1,
+    };
+    return true;
+  }
+
+  /** Moves the expiry while `owner` holds the lease, leaving the version alone; false when it does not. */
+  async renewLease(runId: string, owner: string, expiresAt: string): Promise<boolean> {
+    this.#assertOpen();
+    const entry = this.#runs.get(runId);
+    if (entry?.lease.owner !== owner) return false;
+    entry.lease = { ...entry.lease, expiresAt };
+    return true;
+  }
+
+  /** Finds the pending approval and appends `approval.decided`, in one synchronous step. */
+  async decideApproval(decision: ApprovalDecision): Promise<StoredRunEvent> {
+    this.#assertOpen();
+    const { runId, approvalId } = decision;
+    const entry = this.#runs.get(runId);
+    if (!entry) throw unknownRunError({ runId, where: WHERE });
+    const approvals = entry.approvals.map(({ record }) => record);
+    const approval = pendingApproval({ runId, runStatus: entry.summary.status, approvalId, approvals });
+    const [stored] = this.#appendAllNow([approvalDecidedEvent(approval, decision)]);
+    return stored!;
+  }
+
+  /** Approvals oldest first (ties in request order), by run and/or status. */
+  async approvals({
+    runId,
+    status,
+  }: {
+    runId?: string;
+    status?: ApprovalRecord['status'];
+  } = {}): Promise<ApprovalRecord[]> {
+    this.#assertOpen();
+    const entries = runId === undefined ? [...this.#runs.values()] : [this.#runs.get(runId)];
+    return entries
+      .flatMap((entry) => entry?.approvals ?? [])
+      .filter(({ record }) => status === undefined || record.status === status)
+      .sort((a, b) =>
+        a.record.requestedAt < b.record.requestedAt
+          ? -1
+          : a.record.requestedAt > b.record.requestedAt
+            ? 1
+            : a.order - b.order,
+      )
+      .map(({ record }) => ({ ...record }));
+  }
+
   /** Drops everything; later calls fail like they would on a closed database. */
   async close(): Promise<void> {
     this.#closed = true;
@@ -155,7 +317,7 @@ export class MemoryRunStore implements RunStore {
   }
 }
 
-function startedSummary(event: RunStartedEvent): RunSummary {
+function startedSummary(event: RunStartedEvent): LoggedSummary {
   return {
     runId: event.runId,
     task: event.task,
@@ -169,7 +331,7 @@ function startedSummary(event: RunStartedEvent): RunSummary {
   };
 }
 
-function applyToSummary(summary: RunSummary, event: RunEvent): RunSummary {
+function applyToSummary(summary: LoggedSummary, event: RunEvent): LoggedSummary {
   // updatedAt follows every event so a listing shows a running run's last sign of life.
   const next = { ...summary, updatedAt: event.at };
   switch (event.type) {
@@ -183,11 +345,21 @@ function applyToSummary(summary: RunSummary, event: RunEvent): RunSummary {
       };
     case 'run.finished':
       return { ...next, status: event.status, stopReason: event.stopReason };
+    case 'run.paused':
+      return { ...next, status: 'awaiting_approval' };
+    case 'run.resumed':
+      return { ...next, status: 'running', stopReason: null };
     default:
       return next;
   }
 }
 
-function copySummary(summary: RunSummary): RunSummary {
-  return { ...summary, usage: { ...summary.usage } };
+/** A copy of the run's summary with its current lease, safe to hand out. */
+function summaryOf({ summary, lease }: RunEntry): RunSummary {
+  const { owner, expiresAt } = lease;
+  return {
+    ...summary,
+    usage: { ...summary.usage },
+    lease: owner === null ? null : { owner, expiresAt: expiresAt ?? '' },
+  };
 }

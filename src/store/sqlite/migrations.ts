@@ -115,6 +115,65 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 3,
+    name: 'awaiting_approval status, run leases, approvals',
+    // SQLite cannot change a CHECK constraint in place, so runs is rebuilt by the documented procedure
+    // (https://www.sqlite.org/lang_altertable.html#otheralter): new table, copy, drop, rename, indexes.
+    // applyMigrations turns foreign keys off around it, or dropping runs would cascade into run_events
+    // and llm_calls; their `REFERENCES runs` clauses name the table, so they point at the new one.
+    // rowid is copied because listRuns breaks created_at ties by it.
+    up: `
+      CREATE TABLE runs_v3 (
+        run_id            TEXT PRIMARY KEY,
+        task              TEXT NOT NULL,
+        team              TEXT NOT NULL,
+        status            TEXT NOT NULL
+          CHECK (status IN ('running', 'awaiting_approval', 'succeeded', 'failed', 'cancelled')),
+        stop_reason       TEXT,
+        created_at        TEXT NOT NULL,
+        updated_at        TEXT NOT NULL,
+        prompt_tokens     INTEGER NOT NULL DEFAULT 0,
+        completion_tokens INTEGER NOT NULL DEFAULT 0,
+        cached_tokens     INTEGER NOT NULL DEFAULT 0,
+        reasoning_tokens  INTEGER NOT NULL DEFAULT 0,
+        cost_usd          REAL NOT NULL DEFAULT 0,
+        calls             INTEGER NOT NULL DEFAULT 0,
+        -- The process executing the run (host:pid:nonce) and until when; NULL while the run is free.
+        lease_owner       TEXT,
+        lease_expires_at  TEXT,
+        -- Bumped by every lease swap: the compare-and-swap that lets one of two racing processes win.
+        lease_version     INTEGER NOT NULL DEFAULT 0
+      );
+      INSERT INTO runs_v3 (rowid, run_id, task, team, status, stop_reason, created_at, updated_at,
+          prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost_usd, calls)
+        SELECT rowid, run_id, task, team, status, stop_reason, created_at, updated_at,
+          prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost_usd, calls
+        FROM runs;
+      DROP TABLE runs;
+      ALTER TABLE runs_v3 RENAME TO runs;
+      CREATE INDEX runs_by_created_at ON runs (created_at);
+      CREATE INDEX runs_by_status_created_at ON runs (status, created_at);
+
+      -- One row per approval.requested, decided once by approval.decided.
+      CREATE TABLE approvals (
+        run_id       TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+        -- Unique within its run (not globally) so that a run forked from another's log keeps its ids.
+        approval_id  TEXT NOT NULL,
+        step_id      TEXT NOT NULL,
+        agent_id     TEXT NOT NULL,
+        status       TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected')),
+        comment      TEXT,
+        decided_by   TEXT,
+        requested_at TEXT NOT NULL,
+        decided_at   TEXT,
+        -- Also the index of a run's approvals.
+        PRIMARY KEY (run_id, approval_id)
+      );
+      -- Approvals by status (what is waiting, across runs), oldest first; rowid breaks ties.
+      CREATE INDEX approvals_by_status ON approvals (status, requested_at);
+    `,
+  },
 ];
 
 /** The newest schema version this build knows. */
@@ -136,18 +195,40 @@ export function applyMigrations(
   const latest = migrations.at(-1)?.version ?? 0;
   // Checked outside a transaction first so the common case (up to date) takes no write lock.
   if (schemaVersion(db, { path, latest }) === latest) return [];
-  return db
-    .transaction(() => {
-      // Re-read under the write lock: another process may have migrated while we waited.
-      const current = schemaVersion(db, { path, latest });
-      const pending = migrations.filter((migration) => migration.version > current);
-      for (const migration of pending) {
-        db.exec(migration.up);
-        db.pragma(`user_version = ${migration.version}`);
-      }
-      return pending.map((migration) => migration.version);
-    })
-    .immediate();
+  // Rebuilding a table drops it, which with foreign keys on would delete (cascade) every row that
+  // references it. The pragma is a no-op inside a transaction, so it is switched around it, and the
+  // keys are checked before commit instead.
+  const foreignKeys = db.pragma('foreign_keys', { simple: true }) === 1;
+  if (foreignKeys) db.pragma('foreign_keys = OFF');
+  try {
+    return db
+      .transaction(() => {
+        // Re-read under the write lock: another process may have migrated while we waited.
+        const current = schemaVersion(db, { path, latest });
+        const pending = migrations.filter((migration) => migration.version > current);
+        for (const migration of pending) {
+          db.exec(migration.up);
+          db.pragma(`user_version = ${migration.version}`);
+        }
+        assertForeignKeysHold(db, path);
+        return pending.map((migration) => migration.version);
+      })
+      .immediate();
+  } finally {
+    if (foreignKeys) db.pragma('foreign_keys = ON');
+  }
+}
+
+/** Fails the migration (rolling it back) when a row references a parent that no longer exists. */
+function assertForeignKeysHold(db: Database.Database, path: string): void {
+  const broken = db.pragma('foreign_key_check') as { table: string; parent: string }[];
+  const first = broken[0];
+  if (!first) return;
+  throw new AgentMeshError({
+    code: 'store',
+    message: `Cannot migrate the run store at ${path}: ${broken.length} row(s) of ${first.table} reference a missing ${first.parent} row; move the file aside or pass --db FILE.`,
+    context: { path, table: first.table, parent: first.parent, rows: broken.length },
+  });
 }
 
 function schemaVersion(db: Database.Database, { path, latest }: { path: string; latest: number }): number {

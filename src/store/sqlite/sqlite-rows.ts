@@ -1,5 +1,5 @@
 import type { RunStatus } from '../../core/index.js';
-import type { LlmCallRecord, RunSummary } from '../run-store.js';
+import type { ApprovalRecord, LlmCallRecord, RunLease, RunSummary } from '../run-store.js';
 
 /** A `runs` row as better-sqlite3 returns it. */
 export interface RunRow {
@@ -16,6 +16,9 @@ export interface RunRow {
   reasoning_tokens: number;
   cost_usd: number;
   calls: number;
+  lease_owner: string | null;
+  lease_expires_at: string | null;
+  lease_version: number;
   /** Not a column: counted from `llm_calls` by the queries that read runs. */
   unpriced_calls: number;
 }
@@ -65,6 +68,44 @@ export function runSummaryFromRow(row: RunRow): RunSummary {
       ...(row.unpriced_calls > 0 && { unpricedCalls: row.unpriced_calls }),
     },
     calls: row.calls,
+    lease:
+      row.lease_owner === null ? null : { owner: row.lease_owner, expiresAt: row.lease_expires_at ?? '' },
+  };
+}
+
+/** The lease columns of a `runs` row. */
+export type LeaseRow = Pick<RunRow, 'lease_owner' | 'lease_expires_at' | 'lease_version'>;
+
+/** A run's lease columns as the port's {@link RunLease}. */
+export function leaseFromRow(row: LeaseRow): RunLease {
+  return { owner: row.lease_owner, expiresAt: row.lease_expires_at, version: row.lease_version };
+}
+
+/** An `approvals` row as better-sqlite3 returns it. */
+export interface ApprovalRow {
+  approval_id: string;
+  run_id: string;
+  step_id: string;
+  agent_id: string;
+  status: ApprovalRecord['status'];
+  comment: string | null;
+  decided_by: string | null;
+  requested_at: string;
+  decided_at: string | null;
+}
+
+/** An `approvals` row as the port's {@link ApprovalRecord}. */
+export function approvalFromRow(row: ApprovalRow): ApprovalRecord {
+  return {
+    approvalId: row.approval_id,
+    runId: row.run_id,
+    stepId: row.step_id,
+    agentId: row.agent_id,
+    status: row.status,
+    comment: row.comment,
+    decidedBy: row.decided_by,
+    requestedAt: row.requested_at,
+    decidedAt: row.decided_at,
   };
 }
 

@@ -2,15 +2,36 @@ import type Database from 'better-sqlite3';
 import type { BreakerChangedEvent, RunEvent, RunStatus, StoredRunEvent } from '../../core/index.js';
 import { latestBreakerStates } from '../latest-breaker-states.js';
 import { llmCallFromEvent } from '../llm-call-from-event.js';
+import { approvalDecidedEvent, approvalNotPendingError, pendingApproval } from '../pending-approval.js';
 import { parseStoredRunEvent, serializeRunEvent } from '../run-event-json.js';
-import type { ListRunsOptions, LlmCallRecord, RunStore, RunSummary } from '../run-store.js';
-import { runAlreadyStartedError, runNotFoundError, storeClosedError } from '../run-store-errors.js';
+import type {
+  AppendOptions,
+  ApprovalDecision,
+  ApprovalRecord,
+  ListRunsOptions,
+  LlmCallRecord,
+  RunLease,
+  RunStore,
+  RunSummary,
+} from '../run-store.js';
+import {
+  approvalExistsError,
+  leaseLostError,
+  runAlreadyStartedError,
+  runNotFoundError,
+  storeClosedError,
+  unknownRunError,
+} from '../run-store-errors.js';
 import { aggregateUsage } from '../usage-aggregate.js';
 import type { UsageQuery, UsageRow } from '../usage-query.js';
 import { applyMigrations } from './migrations.js';
 import { closeWalDatabase, databasePath, openWalDatabase } from './open-wal-database.js';
 import {
+  type ApprovalRow,
+  approvalFromRow,
+  type LeaseRow,
   type LlmCallRow,
+  leaseFromRow,
   llmCallFromRow,
   llmCallParams,
   type RunRow,
@@ -47,6 +68,27 @@ export const SQL = {
     WHERE run_id = @runId`,
   finishRun: `UPDATE runs SET updated_at = @at, status = @status, stop_reason = @stopReason
     WHERE run_id = @runId`,
+  pauseRun: `UPDATE runs SET updated_at = @at, status = 'awaiting_approval' WHERE run_id = @runId`,
+  resumeRun: `UPDATE runs SET updated_at = @at, status = 'running', stop_reason = NULL WHERE run_id = @runId`,
+  runStatus: 'SELECT status FROM runs WHERE run_id = ?',
+  lease: 'SELECT lease_owner, lease_expires_at, lease_version FROM runs WHERE run_id = ?',
+  // The compare-and-swap: of two swaps from one version, the second finds the version moved on.
+  swapLease: `UPDATE runs SET lease_owner = @owner, lease_expires_at = @expiresAt, lease_version = lease_version + 1
+    WHERE run_id = @runId AND lease_version = @expectedVersion`,
+  renewLease: `UPDATE runs SET lease_expires_at = @expiresAt WHERE run_id = @runId AND lease_owner = @owner`,
+  // A repeated id is a conflict on the (run_id, approval_id) key, reported as 0 changes.
+  insertApproval: `INSERT INTO approvals (run_id, approval_id, step_id, agent_id, status, requested_at)
+    VALUES (@runId, @approvalId, @stepId, @agentId, 'pending', @at)
+    ON CONFLICT (run_id, approval_id) DO NOTHING`,
+  // The once-only guard: a decided approval no longer matches status = 'pending'.
+  decideApproval: `UPDATE approvals SET status = @decision, comment = @comment, decided_by = @decidedBy,
+    decided_at = @at WHERE run_id = @runId AND approval_id = @approvalId AND status = 'pending'`,
+  // rowid breaks requested_at ties in the order the approvals were requested, like the memory adapter.
+  approvals: 'SELECT * FROM approvals ORDER BY requested_at, rowid',
+  approvalsOfRun: 'SELECT * FROM approvals WHERE run_id = ? ORDER BY requested_at, rowid',
+  approvalsByStatus: 'SELECT * FROM approvals WHERE status = ? ORDER BY requested_at, rowid',
+  approvalsOfRunByStatus:
+    'SELECT * FROM approvals WHERE run_id = ? AND status = ? ORDER BY requested_at, rowid',
   nextSeq: 'SELECT COALESCE(MAX(seq), 0) + 1 FROM run_events WHERE run_id = ?',
   insertEvent: `INSERT INTO run_events (run_id, seq, type, at, payload)
     VALUES (@runId, @seq, @type, @at, @payload)`,
@@ -76,7 +118,12 @@ export class SqliteRunStore implements RunStore {
   readonly path: string;
   readonly #db: Database.Database;
   readonly #stmts: Statements;
-  readonly #appendTx: (events: readonly RunEvent[], payloads: readonly string[]) => number[];
+  readonly #appendTx: (
+    events: readonly RunEvent[],
+    payloads: readonly string[],
+    leaseOwner?: string,
+  ) => number[];
+  readonly #decideTx: (decision: ApprovalDecision) => { seq: number; payload: string };
 
   private constructor(db: Database.Database, path: string) {
     this.#db = db;
@@ -86,10 +133,16 @@ export class SqliteRunStore implements RunStore {
     ) as Statements;
     // IMMEDIATE takes the write lock before reading MAX(seq), so two processes appending to one
     // run wait on busy_timeout instead of both computing the same seq.
-    const tx = db.transaction((events: readonly RunEvent[], payloads: readonly string[]) =>
-      events.map((event, i) => this.#appendInTx(event, payloads[i]!)),
+    const tx = db.transaction(
+      (events: readonly RunEvent[], payloads: readonly string[], leaseOwner?: string) => {
+        if (leaseOwner !== undefined) this.#assertLeaseHeld(events, leaseOwner);
+        return events.map((event, i) => this.#appendInTx(event, payloads[i]!));
+      },
     );
-    this.#appendTx = (events, payloads) => tx.immediate(events, payloads);
+    this.#appendTx = (events, payloads, leaseOwner) => tx.immediate(events, payloads, leaseOwner);
+    // Immediate too: the pending check and the decision see no other process's decision in between.
+    const decide = db.transaction((decision: ApprovalDecision) => this.#decideInTx(decision));
+    this.#decideTx = (decision) => decide.immediate(decision);
   }
 
   /** Opens (creating if needed) and migrates the store at `path`; throws a one-line `store` error. */
@@ -107,16 +160,23 @@ export class SqliteRunStore implements RunStore {
     }
   }
 
-  /** Appends an event and updates `runs` and `llm_calls` in one transaction. */
-  async append(event: RunEvent): Promise<StoredRunEvent> {
-    const [stored] = await this.appendAll([event]);
+  /** Appends an event and updates `runs`, `llm_calls` and `approvals` in one transaction. */
+  async append(event: RunEvent, options?: AppendOptions): Promise<StoredRunEvent> {
+    const [stored] = await this.appendAll([event], options);
     return stored!;
   }
 
-  /** Appends events in one transaction: all are stored, or none. */
-  async appendAll(events: readonly RunEvent[]): Promise<StoredRunEvent[]> {
+  /**
+   * Appends events in one transaction: all are stored, or none. With `leaseOwner`, every run touched
+   * that exists must be leased to it (checked under the write lock), else `lease_lost`. A run not yet
+   * stored is not fenced: nobody can hold its lease, and only its run.started can be appended.
+   */
+  async appendAll(
+    events: readonly RunEvent[],
+    { leaseOwner }: AppendOptions = {},
+  ): Promise<StoredRunEvent[]> {
     const payloads = events.map(serializeRunEvent);
-    const seqs = this.#guard('append to', () => this.#appendTx(events, payloads));
+    const seqs = this.#guard('append to', () => this.#appendTx(events, payloads, leaseOwner));
     return payloads.map((payload, i) => parseStoredRunEvent(payload, seqs[i]!));
   }
 
@@ -168,6 +228,54 @@ export class SqliteRunStore implements RunStore {
     return latestBreakerStates(rows.map((payload) => JSON.parse(payload) as BreakerChangedEvent));
   }
 
+  /** The run's lease columns, or undefined for an unknown run. */
+  async lease(runId: string): Promise<RunLease | undefined> {
+    const row = this.#guard('read', () => this.#stmts.lease.get(runId)) as LeaseRow | undefined;
+    return row ? leaseFromRow(row) : undefined;
+  }
+
+  /** One conditional UPDATE on the run's lease version; true when this call won the swap. */
+  async swapLease(
+    runId: string,
+    expectedVersion: number,
+    next: { owner: string; expiresAt: string } | null,
+  ): Promise<boolean> {
+    const params = { runId, expectedVersion, owner: next?.owner ?? null, expiresAt: next?.expiresAt ?? null };
+    return this.#guard('write to', () => this.#stmts.swapLease.run(params).changes === 1);
+  }
+
+  /** Moves the expiry while `owner` holds the lease, leaving the version alone; false when it does not. */
+  async renewLease(runId: string, owner: string, expiresAt: string): Promise<boolean> {
+    return this.#guard(
+      'write to',
+      () => this.#stmts.renewLease.run({ runId, owner, expiresAt }).changes === 1,
+    );
+  }
+
+  /** Marks the pending approval and appends `approval.decided`, in one immediate transaction. */
+  async decideApproval(decision: ApprovalDecision): Promise<StoredRunEvent> {
+    const { seq, payload } = this.#guard('append to', () => this.#decideTx(decision));
+    return parseStoredRunEvent(payload, seq);
+  }
+
+  /** Approvals oldest first (ties in request order), by run and/or status. */
+  async approvals({
+    runId,
+    status,
+  }: {
+    runId?: string;
+    status?: ApprovalRecord['status'];
+  } = {}): Promise<ApprovalRecord[]> {
+    const { approvals, approvalsOfRun, approvalsByStatus, approvalsOfRunByStatus } = this.#stmts;
+    const rows = this.#guard('read', () => {
+      if (runId !== undefined && status !== undefined) return approvalsOfRunByStatus.all(runId, status);
+      if (runId !== undefined) return approvalsOfRun.all(runId);
+      if (status !== undefined) return approvalsByStatus.all(status);
+      return approvals.all();
+    }) as ApprovalRow[];
+    return rows.map(approvalFromRow);
+  }
+
   /** Closes the connection (checkpointing the WAL); closing twice is harmless. */
   async close(): Promise<void> {
     closeWalDatabase(this.#db, (error) => toStoreError(error, { action: 'close', path: this.path }));
@@ -181,6 +289,7 @@ export class SqliteRunStore implements RunStore {
     } else if (this.#updateRun(event) === 0) {
       throw runNotFoundError({ runId, eventType: event.type, where: this.path });
     }
+    this.#projectApproval(event);
     const seq = this.#stmts.nextSeq.pluck().get(runId) as number;
     this.#stmts.insertEvent.run({ runId, seq, type: event.type, at, payload });
     const call = llmCallFromEvent(event);
@@ -197,7 +306,53 @@ export class SqliteRunStore implements RunStore {
       const status: RunStatus = event.status;
       return this.#stmts.finishRun.run({ runId, at, status, stopReason: event.stopReason }).changes;
     }
+    if (event.type === 'run.paused') return this.#stmts.pauseRun.run({ runId, at }).changes;
+    if (event.type === 'run.resumed') return this.#stmts.resumeRun.run({ runId, at }).changes;
     return this.#stmts.touchRun.run({ runId, at }).changes;
+  }
+
+  /** Keeps `approvals` in step with the log: a request adds a pending row, a decision decides it once. */
+  #projectApproval(event: RunEvent): void {
+    const { runId } = event;
+    if (event.type === 'approval.requested') {
+      if (this.#stmts.insertApproval.run(event).changes === 0) {
+        throw approvalExistsError({ runId, approvalId: event.approvalId, where: this.path });
+      }
+    } else if (event.type === 'approval.decided') {
+      const params = { ...event, comment: event.comment ?? null, decidedBy: event.decidedBy ?? null };
+      if (this.#stmts.decideApproval.run(params).changes !== 1) {
+        const { approvalId } = event;
+        throw approvalNotPendingError({ runId, approvalId, ...this.#approvalsOf(runId)! });
+      }
+    }
+  }
+
+  /** Refuses the batch unless `leaseOwner` holds the lease of every stored run it touches. */
+  #assertLeaseHeld(events: readonly RunEvent[], leaseOwner: string): void {
+    for (const runId of new Set(events.map((event) => event.runId))) {
+      const row = this.#stmts.lease.get(runId) as LeaseRow | undefined;
+      if (row && row.lease_owner !== leaseOwner) {
+        throw leaseLostError({ runId, leaseOwner, holder: row.lease_owner });
+      }
+    }
+  }
+
+  #decideInTx(decision: ApprovalDecision): { seq: number; payload: string } {
+    const { runId, approvalId } = decision;
+    const found = this.#approvalsOf(runId);
+    if (!found) throw unknownRunError({ runId, where: this.path });
+    const approval = pendingApproval({ runId, approvalId, ...found });
+    const event = approvalDecidedEvent(approval, decision);
+    const payload = serializeRunEvent(event);
+    return { seq: this.#appendInTx(event, payload), payload };
+  }
+
+  /** The run's status and every approval it has, or undefined for an unknown run. */
+  #approvalsOf(runId: string): { runStatus: RunStatus; approvals: ApprovalRecord[] } | undefined {
+    const runStatus = this.#stmts.runStatus.pluck().get(runId) as RunStatus | undefined;
+    if (runStatus === undefined) return undefined;
+    const rows = this.#stmts.approvalsOfRun.all(runId) as ApprovalRow[];
+    return { runStatus, approvals: rows.map(approvalFromRow) };
   }
 
   /** The one place better-sqlite3 failures become `store` errors. */

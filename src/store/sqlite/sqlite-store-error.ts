@@ -1,7 +1,7 @@
 import { AgentMeshError, isAgentMeshError } from '../../errors/index.js';
 
-/** What the store was doing when it failed, e.g. `open`, `append to`, `read`. */
-export type StoreAction = 'open' | 'append to' | 'read' | 'close';
+/** What the store was doing when it failed, e.g. `open`, `append to`, `write to` (a lease), `read`. */
+export type StoreAction = 'open' | 'append to' | 'write to' | 'read' | 'close';
 
 interface Diagnosis {
   detail: string;
