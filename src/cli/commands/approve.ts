@@ -1,12 +1,83 @@
-import type { CliIo } from '../cli-io.js';
+import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { AgentMeshError } from '../../errors/index.js';
+import { type ApprovedRun, approveRun } from '../../runtime/approve-run.js';
+import { checkReachable } from '../../runtime/preflight.js';
+import { type CliIo, writeLine } from '../cli-io.js';
+import { executeAndReport } from '../execute-and-report.js';
+import { resolveCliConfig } from '../resolve-cli-config.js';
 import type { RunnerFlags } from '../runner-flags.js';
 
-// PLACEHOLDER: a helper replaces this file.
-/** Not built yet. */
-export async function approveCommand(
-  runId: string,
-  flags: RunnerFlags & { reject?: boolean; comment?: string; approval?: string },
-  _io: CliIo,
-): Promise<number> {
-  throw new Error('not built yet');
+/** Flags of `agentmesh approve`, as commander hands them over. */
+export interface ApproveFlags extends RunnerFlags {
+  /** Reject the output: its agent redoes the step with the comment as feedback. */
+  reject?: boolean;
+  /** Why; on an approval, a note kept with the decision. */
+  comment?: string;
+  /** Which approval, when the run waits for several. */
+  approval?: string;
+}
+
+/**
+ * `agentmesh approve <runId> [--reject] [--comment "…"] [--approval ID]`: decides the run's pending
+ * approval once (as `cli:<os user>`), then continues the run with progress and result as `run` prints
+ * them. Bad input (unknown run, a run not waiting, an approval decided already) is one line, exit 2.
+ */
+export async function approveCommand(runId: string, flags: ApproveFlags, io: CliIo): Promise<number> {
+  const config = await resolveCliConfig(flags, io);
+  // Opening the store would create an empty database; a store that is not there holds no run to approve.
+  if (config.store.path !== ':memory:' && !existsSync(config.store.path)) {
+    throw new AgentMeshError({
+      code: 'run_not_found',
+      message: `No run ${runId}: there is no run store at ${config.store.path} (pass --db, or run from the project directory).`,
+      context: { runId, db: config.store.path },
+    });
+  }
+  const custom = config.providers.custom;
+  if (custom) await checkReachable(custom.baseUrl);
+
+  let approved: ApprovedRun | undefined;
+  const code = await executeAndReport({
+    config,
+    json: Boolean(flags.json),
+    io,
+    offerOrphans: false,
+    start: async (run) => {
+      approved = await approveRun({
+        config,
+        runId,
+        decision: flags.reject ? 'rejected' : 'approved',
+        decidedBy: `cli:${osUserName(io.env)}`,
+        ...(flags.comment !== undefined && { comment: flags.comment }),
+        ...(flags.approval !== undefined && { approvalId: flags.approval }),
+        ...run,
+      });
+      return approved;
+    },
+  });
+  const continuation = approved?.continuation;
+  if (continuation?.kind === 'leased') {
+    const [host, pid] = continuation.holder.split(':');
+    writeLine(
+      io.stderr,
+      `agentmesh: decision recorded; run ${runId} is being executed by process ${pid ?? '?'} on ${host ?? '?'}, which continues it. If that process stops, continue it with: agentmesh resume ${runId}`,
+    );
+  } else if (continuation?.kind === 'approvals_pending') {
+    const ids = continuation.pending.map((approval) => `${approval.approvalId} (${approval.agentId})`);
+    writeLine(
+      io.stderr,
+      `agentmesh: decision recorded; run ${runId} continues once ${ids.length === 1 ? 'this approval is' : 'these approvals are'} decided too: ${ids.join(', ')}; agentmesh approve ${runId} --approval <id>`,
+    );
+  }
+  return code;
+}
+
+/** The name of the user running the CLI, for `decidedBy`; the environment's when the OS has none. */
+function osUserName(env: NodeJS.ProcessEnv): string {
+  try {
+    return userInfo().username;
+  } catch {
+    // A uid without a passwd entry (some containers) has no user name.
+    return env.USER ?? env.USERNAME ?? 'unknown';
+  }
 }
