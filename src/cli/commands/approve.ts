@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { AgentMeshError } from '../../errors/index.js';
 import { type ApprovedRun, approveRun } from '../../runtime/approve-run.js';
 import { checkReachable } from '../../runtime/preflight.js';
+import { decidedBy } from '../chat/decided-by.js';
 import { type CliIo, writeLine } from '../cli-io.js';
 import { executeAndReport } from '../execute-and-report.js';
 import { resolveCliConfig } from '../resolve-cli-config.js';
@@ -47,7 +47,7 @@ export async function approveCommand(runId: string, flags: ApproveFlags, io: Cli
         config,
         runId,
         decision: flags.reject ? 'rejected' : 'approved',
-        decidedBy: `cli:${osUserName(io.env)}`,
+        decidedBy: decidedBy('cli', io.env),
         ...(flags.comment !== undefined && { comment: flags.comment }),
         ...(flags.approval !== undefined && { approvalId: flags.approval }),
         ...run,
@@ -70,14 +70,4 @@ export async function approveCommand(runId: string, flags: ApproveFlags, io: Cli
     );
   }
   return code;
-}
-
-/** The name of the user running the CLI, for `decidedBy`; the environment's when the OS has none. */
-function osUserName(env: NodeJS.ProcessEnv): string {
-  try {
-    return userInfo().username;
-  } catch {
-    // A uid without a passwd entry (some containers) has no user name.
-    return env.USER ?? env.USERNAME ?? 'unknown';
-  }
 }
