@@ -2,6 +2,7 @@ import type { AgentConfig, TeamConfig } from '../config/resolved-config.js';
 import type { RunState } from '../core/index.js';
 import { AgentMeshError } from '../errors/index.js';
 import type { StepEventInput, WorkflowStep } from '../workflow/workflow.js';
+import { agentRoster } from './agent-roster.js';
 import { capabilitySpeaker } from './capability-speaker.js';
 import { isApproval } from './chat-pattern.js';
 import { parseSpeaker } from './parse-speaker.js';
@@ -88,13 +89,9 @@ export function selectInstruction(
   candidates: readonly string[],
   agents: Record<string, AgentConfig>,
 ): string {
-  const lines = candidates.map((id) => {
-    const capabilities = agents[id]?.capabilities ?? [];
-    return capabilities.length > 0 ? `- ${id}: ${capabilities.join(', ')}` : `- ${id}`;
-  });
   return [
     'Choose who speaks next, given the task and the conversation so far. Allowed speakers:',
-    ...lines,
+    ...agentRoster(candidates, agents),
     'Reply with exactly one name from this list and nothing else.',
   ].join('\n');
 }
