@@ -1,6 +1,8 @@
+import { checkTeamShape } from './check-team-shape.js';
 import { closestMatch } from './closest-match.js';
 import { BUILTIN_TEAMS, teamDefaults } from './defaults/teams.js';
 import { resolveGraph } from './graph/resolve-graph.js';
+import { teamAgentRefs } from './graph/team-agent-refs.js';
 import type { IssueCollector } from './issue-collector.js';
 import { resolveTermination } from './resolve-termination.js';
 import type { AgentConfig, SelectorConfig, TeamConfig } from './resolved-config.js';
@@ -100,7 +102,10 @@ function unique(values: string[]): string[] {
   return [...new Set(values)];
 }
 
-/** Every team's agents exist and its approver is one of them; maxRounds >= 1 is enforced by the schema. */
+/**
+ * Every team's agents exist, its approver is one of them, and its pattern's needs are met (see
+ * checkTeamShape); maxRounds >= 1 is enforced by the schema.
+ */
 export function checkTeams(
   teams: Record<string, TeamConfig>,
   agents: Record<string, AgentConfig>,
@@ -108,21 +113,22 @@ export function checkTeams(
 ): void {
   const agentIds = Object.keys(agents);
   for (const team of Object.values(teams)) {
-    team.agents.forEach((agentId, index) => {
-      if (agents[agentId] !== undefined) return;
+    for (const { agentId, path } of teamAgentRefs(team)) {
+      if (agents[agentId] !== undefined) continue;
       const guess = closestMatch(agentId, agentIds);
       issues.atField(
-        ['teams', team.id, 'agents', index],
+        path,
         `unknown agent "${agentId}"${guess === null ? '' : ` (did you mean "${guess}"?)`}; ` +
           `defined agents: ${agentIds.join(', ')}; define it under agents: in agentmesh.yaml`,
         'unknown_agent',
       );
-    });
+    }
     if (team.approver !== null && !team.agents.includes(team.approver)) {
       issues.atField(
         ['teams', team.id, 'approver'],
         `approver "${team.approver}" is not in this team; choose one of its agents: ${team.agents.join(', ')}`,
       );
     }
+    checkTeamShape(team, agents, issues);
   }
 }

@@ -26,6 +26,8 @@ export interface StepState {
   error?: ErrorInfo;
   /** Set when a human rejected the step's output: what it said and why it was rejected. */
   feedback?: { rejectedOutput: string; comment: string };
+  /** Tokens and cost of the step's LLM calls, every attempt and execution; absent before its first call. */
+  usage?: Usage;
 }
 
 /** A human approval of one step's output. */
@@ -118,12 +120,18 @@ export function applyRunEvent(state: RunState | undefined, event: RunEvent): Run
     case 'step.started':
       return { ...state, steps: startStep(state.steps, event) };
     case 'llm.completed':
-      return { ...state, usage: addUsage(state.usage, event.usage), calls: state.calls + 1 };
+      return {
+        ...state,
+        usage: addUsage(state.usage, event.usage),
+        calls: state.calls + 1,
+        steps: addStepUsage(state.steps, event.stepId, event.usage),
+      };
     case 'llm.failed':
       return {
         ...state,
         usage: event.usage ? addUsage(state.usage, event.usage) : state.usage,
         calls: state.calls + 1,
+        steps: event.usage ? addStepUsage(state.steps, event.stepId, event.usage) : state.steps,
       };
     case 'message.added': {
       const { stepId, agentId, content, reasoningContent, model } = event;
@@ -206,6 +214,7 @@ function startStep(steps: StepState[], event: StepStartedEvent): StepState[] {
   if (event.order) started.order = event.order;
   if (event.instruction !== undefined) started.instruction = event.instruction;
   if (existing?.feedback) started.feedback = existing.feedback;
+  if (existing?.usage) started.usage = existing.usage;
   if (!existing) return [...steps, started];
   return steps.map((step) => (step === existing ? started : step));
 }
@@ -264,6 +273,12 @@ function decideApproval(state: RunState, event: ApprovalDecidedEvent): RunState 
     transcript: state.transcript.filter((message) => message.stepId !== event.stepId),
     steps: updateStep(state.steps, event.stepId, { status: 'rejected', feedback }),
   };
+}
+
+function addStepUsage(steps: StepState[], stepId: string, usage: Usage): StepState[] {
+  return steps.map((step) =>
+    step.stepId === stepId ? { ...step, usage: addUsage(step.usage ?? ZERO_USAGE, usage) } : step,
+  );
 }
 
 function updateStep(steps: StepState[], stepId: string, patch: Partial<StepState>): StepState[] {
