@@ -14,7 +14,7 @@ import { completedCallHashes, untilRequests } from './support/sim-log.js';
  * and no call whose answer was in the log at a kill may reach the simulator again.
  */
 
-const TEAM = 'pipeline';
+const TEAM = 'parallel';
 /** planner → {researcher, coder, critic} → summarizer. */
 const CALLS_PER_RUN = 5;
 const TASK = 'Write a function that merges overlapping time intervals';
