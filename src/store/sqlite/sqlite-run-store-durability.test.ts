@@ -45,12 +45,19 @@ function writeV2Database(path: string, logs: RunEvent[][]): void {
 }
 
 /** Every row of every table that held data in v2, in a stable order (runs with their rowid). */
-function dataOf(path: string): Record<string, unknown[]> {
+function dataOf(path: string): {
+  runs: { rowid: number }[];
+  run_events: unknown[];
+  llm_calls: unknown[];
+  budget_ledger: unknown[];
+} {
   const db = new Database(path, { readonly: true });
   try {
-    const all = (sql: string) => db.prepare(sql).all();
+    const all = <T = unknown>(sql: string) => db.prepare(sql).all() as T[];
     return {
-      runs: all(`SELECT rowid, run_id, task, team, status, stop_reason, created_at, updated_at, prompt_tokens,
+      runs: all<{
+        rowid: number;
+      }>(`SELECT rowid, run_id, task, team, status, stop_reason, created_at, updated_at, prompt_tokens,
         completion_tokens, cached_tokens, reasoning_tokens, cost_usd, calls FROM runs ORDER BY rowid`),
       run_events: all('SELECT * FROM run_events ORDER BY run_id, seq'),
       llm_calls: all('SELECT * FROM llm_calls ORDER BY run_id, seq'),
@@ -129,8 +136,14 @@ describe('SqliteRunStore leases, approvals and schema v3', () => {
   it('migrates a v2 file with runs in it to v3, keeping every row, rowid, index and foreign key', async () => {
     const logA = sampleRunLog({ runId: 'run_v2_a' });
     const logB = sampleRunLog({ runId: 'run_v2_b', outcome: 'failed' });
-    writeV2Database(path, [logA, logB]);
+    writeV2Database(path, [sampleRunLog({ runId: 'run_v2_gone' }), logA, logB]);
+    // A deleted run leaves a gap in the rowids, which the rebuild must not close up.
+    const v2 = new Database(path);
+    v2.pragma('foreign_keys = ON');
+    v2.prepare("DELETE FROM runs WHERE run_id = 'run_v2_gone'").run();
+    v2.close();
     const before = dataOf(path);
+    expect(before.runs.map((row) => row.rowid)).toEqual([2, 3]);
     expect(before.run_events).toHaveLength(logA.length + logB.length);
 
     const store = openStore(); // opens with foreign keys on, as every store does
@@ -269,34 +282,50 @@ describe('SqliteRunStore leases, approvals and schema v3', () => {
     });
   });
 
-  it('lets exactly one of two processes deciding the same approval succeed', async () => {
+  it('lets exactly one of two processes deciding each of 50 approvals succeed, the other told why', async () => {
     const store = openStore();
+    const ids = Array.from({ length: 50 }, (_, i) => `apr_${String(i).padStart(2, '0')}`);
     await store.appendAll([
       runStartedEvent('run_apr'),
-      {
-        type: 'approval.requested',
+      ...ids.map((approvalId) => ({
+        type: 'approval.requested' as const,
         runId: 'run_apr',
         at: FAR,
-        approvalId: 'apr_1',
-        stepId: 's',
+        approvalId,
+        stepId: `step-${approvalId}`,
         agentId: 'coder',
-      },
+      })),
     ]);
+    // Both processes decide approval i once approval i-1 is decided, so each approval is raced for.
     const script = (decision: string) => `
-      try {
-        const event = await store.decideApproval({ runId: 'run_apr', decision: '${decision}', at: '${FAR}' });
-        return { ok: event.decision };
-      } catch (error) {
-        return { refused: error.code };
+      const ids = ${JSON.stringify(ids)};
+      const outcomes = [];
+      for (let i = 0; i < ids.length; i++) {
+        while ((await store.approvals({ runId: 'run_apr', status: 'pending' })).length > ids.length - i) {}
+        try {
+          await store.decideApproval({ runId: 'run_apr', approvalId: ids[i], decision: '${decision}', at: '${FAR}' });
+          outcomes.push('${decision}');
+        } catch (error) {
+          outcomes.push(error.code);
+        }
       }
+      return outcomes;
     `;
-    const results = await raceInChildProcesses(path, [script('approved'), script('rejected')]);
-    const winner = results.find((result) => 'ok' in (result as object)) as { ok: string };
-    expect(results).toContainEqual({ refused: 'approval_not_pending' });
-    expect((await store.events('run_apr')).filter((event) => event.type === 'approval.decided')).toHaveLength(
-      1,
-    );
-    expect((await store.approvals())[0]?.status).toBe(winner.ok);
+    const [first, second] = (await raceInChildProcesses(path, [script('approved'), script('rejected')])) as [
+      string[],
+      string[],
+    ];
+    const decided = (await store.approvals()).map((approval) => approval.status);
+    ids.forEach((id, i) => {
+      const pair = [first[i], second[i]].sort();
+      expect(pair, id).toEqual(
+        decided[i] === 'approved'
+          ? ['approval_not_pending', 'approved']
+          : ['approval_not_pending', 'rejected'],
+      );
+    });
+    const events = await store.events('run_apr');
+    expect(events.filter((event) => event.type === 'approval.decided')).toHaveLength(ids.length);
   });
 
   it('reads and writes leases and approvals through indexes', async () => {
