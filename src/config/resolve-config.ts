@@ -31,6 +31,10 @@ export interface ConfigOverrides {
   team?: string;
   /** `--no-cache`: neither read nor write the response cache. */
   noCache?: boolean;
+  /** `--record FILE` (relative to cwd): write a cassette of every provider exchange. No env variable. */
+  record?: string;
+  /** `--replay FILE` (relative to cwd): answer every call from a cassette, with no network. No env variable. */
+  replay?: string;
 }
 
 /** Options for {@link resolveConfig}. */
@@ -105,6 +109,7 @@ export function resolveConfig({ file, env, cwd, overrides = {} }: ResolveConfigO
   const db = fromFlagOrEnv(overrides.db, '--db', 'AGENTMESH_DB');
   const storePath = db?.value ?? config.store?.path ?? DEFAULT_STORE.path;
   const cachePath = config.cache?.path ?? DEFAULT_CACHE.path;
+  const cassette = resolveCassette(overrides, cwd, issues);
   issues.throwIfAny();
   return {
     source: file?.path ?? null,
@@ -134,7 +139,24 @@ export function resolveConfig({ file, env, cwd, overrides = {} }: ResolveConfigO
       maxProcesses: config.sandbox?.maxProcesses ?? DEFAULT_SANDBOX.maxProcesses,
       maxOutputBytes: config.sandbox?.maxOutputBytes ?? DEFAULT_SANDBOX.maxOutputBytes,
     },
+    cassette,
   };
+}
+
+/** `--record` or `--replay`, never both: a run either talks to providers or answers from a recording. */
+function resolveCassette(
+  overrides: ConfigOverrides,
+  cwd: string,
+  issues: IssueCollector,
+): ResolvedConfig['cassette'] {
+  const { record, replay } = overrides;
+  if (record && replay) {
+    issues.atSource('--replay', 'cannot be combined with --record; record a run first, then replay it');
+    return null;
+  }
+  if (record) return { mode: 'record', path: resolve(cwd, record) };
+  if (replay) return { mode: 'replay', path: resolve(cwd, replay) };
+  return null;
 }
 
 function checkAgentModels(options: {

@@ -279,4 +279,13 @@ export interface ResolvedConfig {
   stream: boolean;
   cache: CacheConfig;
   sandbox: SandboxConfig;
+  /** `--record FILE` / `--replay FILE`: write or answer from a cassette of provider exchanges; null: neither. */
+  cassette: CassetteConfig | null;
+}
+
+/** A cassette of provider exchanges (docs/record-replay.md): written with `record`, answered from with `replay`. */
+export interface CassetteConfig {
+  mode: 'record' | 'replay';
+  /** Absolute path of the JSONL file. */
+  path: string;
 }

@@ -5,6 +5,11 @@ import type { BudgetLedger } from '../llm/budget/budget-ledger.js';
 import { NO_CACHE } from '../llm/cache/no-cache.js';
 import { resilientCache } from '../llm/cache/resilient-cache.js';
 import type { ResponseCache } from '../llm/cache/response-cache.js';
+import {
+  type CassetteProviders,
+  recordingProviders,
+  replayProviders,
+} from '../llm/cassette/cassette-providers.js';
 import { LlmGateway } from '../llm/gateway.js';
 import type { GatewayPolicies } from '../llm/gateway-policies.js';
 import type { Provider } from '../llm/provider.js';
@@ -44,18 +49,26 @@ export function buildProviders(
 /**
  * The gateway around every configured provider, with the policies the config asks for: the response
  * cache, one circuit breaker per provider+model, rate limits, and budget reservations.
+ *
+ * With a cassette (docs/record-replay.md) the providers record to it or answer from it. Both modes
+ * turn the response cache (and its single flight) off: a hit or a shared call would skip the provider,
+ * so the cassette would miss the exchange, or a replay would not consume it. Replay also drops the
+ * rate limiter and makes retry backoff instant, so nothing waits on a network that is not there.
  */
 export async function openGateway(
   config: ResolvedConfig,
   options: BuildOptions = {},
 ): Promise<GatewayHandle> {
   const warn = options.warn ?? ((message: string) => process.stderr.write(`agentmesh: ${message}\n`));
-  const cache = openCache(config, warn);
+  // First: a missing or corrupt cassette must fail before anything else is opened.
+  const cassette = openCassette(config, options, warn);
+  const replaying = config.cassette?.mode === 'replay';
+  const cache = config.cassette === null ? openCache(config, warn) : NO_CACHE;
   const ledger = openLedger(config);
   const policies: GatewayPolicies = {
-    cache,
+    ...(config.cassette === null && { cache }),
     breakers: createCircuitBreakers(config.limits.breaker),
-    rateLimiter: createRateLimiter({ queue: config.limits.queue }),
+    ...(!replaying && { rateLimiter: createRateLimiter({ queue: config.limits.queue }) }),
     limitKeys: limitKeysOf(config),
     ...(ledger && { budget: { ledger, limits: config.limits } }),
   };
@@ -65,17 +78,37 @@ export async function openGateway(
     policies.estimatePromptTokens = estimatePromptTokens;
   }
   const gateway = new LlmGateway({
-    providers: buildProviders(config, options),
+    providers: cassette?.providers ?? buildProviders(config, options),
     retry: config.limits.retry,
     policies,
+    ...(replaying && { sleep: async () => {} }),
   });
   return {
     gateway,
     close: async () => {
       await gateway.drain();
+      cassette?.close();
       await Promise.all([cache.close(), ledger?.close()]);
     },
   };
+}
+
+/** Recording wraps the real providers; replay builds none, so no request can reach the network. */
+function openCassette(
+  config: ResolvedConfig,
+  options: BuildOptions,
+  warn: (message: string) => void,
+): CassetteProviders | null {
+  const { cassette } = config;
+  if (cassette === null) return null;
+  if (cassette.mode === 'replay') {
+    return replayProviders(Object.keys(config.providers), { path: cassette.path, warn });
+  }
+  const secrets = Object.values(config.providers).flatMap((provider) => [
+    ...(provider.apiKey ? [provider.apiKey] : []),
+    ...Object.values(provider.headers),
+  ]);
+  return recordingProviders(buildProviders(config, options), { path: cassette.path, secrets });
 }
 
 /** The cache, or none when it is off; a corrupt or locked file means no cache, said once. */
