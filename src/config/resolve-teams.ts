@@ -52,7 +52,7 @@ export function resolveTeams(file: FileConfig['teams'], issues: IssueCollector):
       termination:
         entry.termination === undefined
           ? defaults.termination
-          : resolveTermination(entry.termination, ['teams', id, 'termination'], issues),
+          : resolveTermination(entry.termination, ['teams', id, 'termination'], issues, agents),
     };
   }
   return teams;

@@ -226,6 +226,16 @@ describe('termination in agentmesh.yaml', () => {
     expect(config.teams.selector?.termination).toBeNull();
   });
 
+  it("checks a mention's agent against the team's agents", async () => {
+    const error = await configFrom(
+      'teams:\n  chat:\n    termination:\n      mention: { text: APPROVED, from: reviewer }\n',
+    ).catch((thrown: unknown) => thrown);
+    expect((error as ConfigError).code).toBe('unknown_agent');
+    expect((error as ConfigError).formatIssues()).toEqual([
+      'agentmesh.yaml:4: teams.chat.termination.mention.from: "reviewer" is not an agent of this team; its agents: planner, researcher, coder, critic, summarizer',
+    ]);
+  });
+
   it('reports a bad condition with its file line', async () => {
     const error = await configFrom(
       'teams:\n  chat:\n    termination:\n      any:\n        - maxMessages: 7\n        - timeout: 60\n',
