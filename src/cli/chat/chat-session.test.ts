@@ -11,7 +11,8 @@ import { type RunningSimulator, startSimulator } from '../../sim/simulator.js';
 import { SqliteRunStore } from '../../store/sqlite/sqlite-run-store.js';
 import { ChatSession } from './chat-session.js';
 
-const GATED = 'teams:\n  gated:\n    pattern: pipeline\n    agents: [planner, coder]\n    approval: [coder]\n';
+const GATED =
+  'teams:\n  gated:\n    pattern: pipeline\n    agents: [planner, coder]\n    approval: [coder]\n';
 
 /** Collects what is written, and waits for text to appear. */
 class Transcript extends Writable {
@@ -51,7 +52,10 @@ describe('ChatSession', () => {
     });
     const store = SqliteRunStore.open({ path: config.store.path });
     const gateway = await openGateway(config, { warn: () => undefined });
-    closers.push(() => store.close(), () => gateway.close());
+    closers.push(
+      () => store.close(),
+      () => gateway.close(),
+    );
     const input = new PassThrough();
     const output = new Transcript();
     const progress = new Transcript();

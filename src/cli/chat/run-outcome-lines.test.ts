@@ -9,7 +9,18 @@ const usage = { promptTokens: 10, completionTokens: 5, cachedTokens: 0, reasonin
 function turn(stepId: string, agentId: string, content: string): RunEvent[] {
   return [
     { type: 'step.started', runId, at, stepId, agentId, round: 1 },
-    { type: 'llm.completed', runId, at, stepId, agentId, provider: 'custom', model: 'm', attempt: 1, latencyMs: 5, usage },
+    {
+      type: 'llm.completed',
+      runId,
+      at,
+      stepId,
+      agentId,
+      provider: 'custom',
+      model: 'm',
+      attempt: 1,
+      latencyMs: 5,
+      usage,
+    },
     { type: 'message.added', runId, at, stepId, agentId, content, model: 'custom:m' },
     { type: 'step.completed', runId, at, stepId, agentId },
   ];
@@ -66,10 +77,23 @@ describe('runOutcomeLines', () => {
   });
 
   it('says why a run failed and how to continue it', () => {
-    const error = { code: 'llm_http' as const, message: 'HTTP 503 from custom', retryable: true, context: {} };
+    const error = {
+      code: 'llm_http' as const,
+      message: 'HTTP 503 from custom',
+      retryable: true,
+      context: {},
+    };
     const state = foldRun([
       started,
-      { type: 'run.finished', runId, at, status: 'failed', stopReason: 'agent_error:planner', output: '', error },
+      {
+        type: 'run.finished',
+        runId,
+        at,
+        status: 'failed',
+        stopReason: 'agent_error:planner',
+        output: '',
+        error,
+      },
     ]);
     const { notes } = runOutcomeLines({ state, artifactsDir: '/tmp/a/run_1' });
     expect(notes.at(-1)).toBe(
