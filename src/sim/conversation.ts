@@ -28,6 +28,8 @@ export interface Conversation {
   contributions: number;
   /** The last user message, which carries the newest instruction or report (e.g. the code team's runner). */
   lastUserMessage: string;
+  /** Every message after the system prompt, in order (for answers that read what others said); absent: none. */
+  messages?: readonly SimMessage[];
 }
 
 // Earliest match wins, so "You are the Critic; the coder will…" is a critic.
@@ -45,5 +47,6 @@ export function readConversation(messages: readonly SimMessage[]): Conversation 
     earlierAnswers: messages.filter((m) => m.role === 'assistant').length,
     contributions: Math.max(0, users.length - 1),
     lastUserMessage: users.at(-1)?.content ?? '',
+    messages: messages.filter((m) => m !== system),
   };
 }

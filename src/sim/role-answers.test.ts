@@ -66,12 +66,19 @@ describe('answerFor', () => {
     expect(text).not.toMatch(/approved/i);
   });
 
-  it('has the critic approve once its own earlier review is in the conversation', () => {
-    const text = answer('You are the Critic.', [
-      { role: 'assistant', content: '1. issue\n2. issue' },
-      { role: 'user', content: 'Fixed both.' },
+  it('has the critic approve once a later message fixes every issue of its last review, not before', () => {
+    const review = { role: 'assistant', content: answer('You are the Critic.') };
+    const approved = answer('You are the Critic.', [
+      review,
+      { role: 'user', content: '[debugger]\n- Fixed issue 1 (x): done\n- Fixed issue 2 (y): done' },
     ]);
-    expect(text).toMatch(/^APPROVED\b/);
+    expect(approved).toMatch(/^APPROVED\b/);
+    const halfFixed = answer('You are the Critic.', [
+      review,
+      { role: 'user', content: '[debugger]\n- Fixed issue 1 (x): done. Fixed both.' },
+    ]);
+    expect(halfFixed).toMatch(/still open/);
+    expect(halfFixed).not.toMatch(/approved/i);
   });
 
   it('has the debugger explain the fix and give a corrected file', () => {

@@ -1,7 +1,15 @@
 import { coderAnswer, codeTeamCoderAnswer, debuggerAnswer, testerAnswer } from './code-answers.js';
 import type { Conversation, SimRole } from './conversation.js';
+import {
+  managerPlanAnswer,
+  managerSynthesisAnswer,
+  PLAN_REQUEST,
+  SYNTHESIS_REQUEST,
+} from './manager-answers.js';
 import { repetitiveAnswer } from './repetitive-answers.js';
+import { approvalAnswer, fixLines, reviewAnswer } from './review-answers.js';
 import { pick } from './seeded-random.js';
+import { SELECT_REQUEST, selectorAnswer } from './selector-answers.js';
 import { keywords, shortTask, snakeName } from './task-words.js';
 
 /** What the simulated model says: the answer and, for DeepSeek, its reasoning. */
@@ -20,28 +28,35 @@ export function answerFor(conversation: Conversation, variant: number): SimAnswe
 const RUNNER_NOTE = /^\[runner\]\n/;
 
 function contentFor(conversation: Conversation, variant: number): string {
-  const { task } = conversation;
-  const runnerNote = RUNNER_NOTE.test(conversation.lastUserMessage) ? conversation.lastUserMessage : null;
+  const { task, lastUserMessage } = conversation;
+  const runnerNote = RUNNER_NOTE.test(lastUserMessage) ? lastUserMessage : null;
   const looping = repetitiveAnswer(conversation);
   if (looping !== null) return looping;
+  // A selector's or a manager's request gets the same answer whatever the role of the agent asked.
+  if (SELECT_REQUEST.test(lastUserMessage)) return selectorAnswer(conversation, variant);
+  if (PLAN_REQUEST.test(lastUserMessage)) return managerPlanAnswer(conversation);
+  if (SYNTHESIS_REQUEST.test(lastUserMessage)) return managerSynthesisAnswer(conversation, variant);
   switch (conversation.role) {
     case 'planner':
       return plannerAnswer(task, variant);
     case 'researcher':
       return researcherAnswer(task, variant);
     case 'architect':
-      return architectAnswer(task, variant);
+      return fixLines(conversation) + architectAnswer(task, variant);
     case 'coder':
-      return runnerNote ? codeTeamCoderAnswer(task, variant) : coderAnswer(task, variant);
+      return runnerNote
+        ? codeTeamCoderAnswer(task, variant)
+        : fixLines(conversation) + coderAnswer(task, variant);
     case 'critic':
+      if (runnerNote === null) return reviewAnswer(conversation, variant);
       // The code team's reviewer approves once the runner reports passing tests.
-      return criticAnswer(
-        task,
-        runnerNote && /\bthe tests pass\b/.test(runnerNote) ? 1 : conversation.earlierAnswers,
-        variant,
-      );
+      return /\bthe tests pass\b/.test(runnerNote)
+        ? approvalAnswer(task, variant)
+        : reviewAnswer({ ...conversation, messages: [] }, variant);
     case 'debugger':
-      return debuggerAnswer(task, variant, runnerNote ?? '');
+      return runnerNote
+        ? debuggerAnswer(task, variant, runnerNote)
+        : fixLines(conversation) + debuggerAnswer(task, variant);
     case 'tester':
       return testerAnswer(task, variant);
     case 'documenter':
@@ -109,29 +124,6 @@ function architectAnswer(task: string, variant: number): string {
     '**Interfaces**',
     `- \`${name}(values: Iterable[object] | None) -> list[str]\`; raises \`ValueError\` for \`None\`.`,
     `- CLI: \`python ${name}.py <values...>\`; exit code 1 on invalid input.`,
-    '',
-  ].join('\n');
-}
-
-function criticAnswer(task: string, earlierAnswers: number, variant: number): string {
-  const name = snakeName(task);
-  if (earlierAnswers > 0) {
-    return pick(
-      [
-        `APPROVED. The revision of \`${name}\` addresses both earlier issues and is ready.`,
-        `APPROVED. Validation and edge-case tests are now in place for ${shortTask(task)}.`,
-      ],
-      variant,
-    );
-  }
-  const lead = pick(['I found two issues:', `Review of the work on ${shortTask(task)}:`], variant);
-  return [
-    lead,
-    '',
-    `1. Input validation is missing: \`${name}\` should reject \`None\` with a clear ValueError instead of crashing.`,
-    '2. Edge cases are untested: add tests for empty input, duplicates and whitespace-only items.',
-    '',
-    'Please fix both and send it back for another review.',
     '',
   ].join('\n');
 }
