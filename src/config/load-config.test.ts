@@ -85,7 +85,7 @@ describe('loadConfigFile', () => {
   it('says a list is empty when it needs items', async () => {
     const error = await loadError('teams:\n  mine:\n    agents: []\n');
     expect(error.message).toBe(
-      'agentmesh.yaml:3: teams.mine.agents: expected a list of agent ids with at least 1 item, got an empty list',
+      'agentmesh.yaml:3: teams.mine.agents: expected a list of agent ids (a nested list is a stage that runs in parallel), got an empty list',
     );
   });
 
@@ -128,7 +128,7 @@ describe('loadConfigFile', () => {
   it('reports a bad enum value listing the allowed values', async () => {
     const error = await loadError('teams:\n  mine:\n    pattern: swarm\n    agents: [coder]\n');
     expect(error.message).toBe(
-      'agentmesh.yaml:3: teams.mine.pattern: expected one of: pipeline, chat, code, got "swarm"',
+      'agentmesh.yaml:3: teams.mine.pattern: expected one of: pipeline, parallel, roundrobin, chat, selector, review-loop, handshake, hierarchical, graph, code, got "swarm"',
     );
   });
 
@@ -186,7 +186,7 @@ describe('loadConfigFile', () => {
     );
     expect(error.formatIssues()).toEqual([
       'agentmesh.yaml:3: models["openai:gpt-5"].input: expected a number of 0 or more, got "cheap"',
-      'agentmesh.yaml:8: teams.mine.agents[1]: expected a non-empty string, got 42',
+      'agentmesh.yaml:8: teams.mine.agents[1]: expected an agent id, or a list of agent ids that run in parallel, got 42',
     ]);
   });
 

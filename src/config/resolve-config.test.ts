@@ -220,7 +220,7 @@ describe('resolveConfig with a file', () => {
     const error = thrownBy(() => resolveConfig({ file, env: {}, cwd }));
     expect(error.code).toBe('unknown_team');
     expect(error.message).toBe(
-      'agentmesh.yaml:2: defaults.team: unknown team "pipelin" (did you mean "pipeline"?); available teams: pipeline, chat, code; define it under teams: in agentmesh.yaml',
+      'agentmesh.yaml:2: defaults.team: unknown team "pipelin" (did you mean "pipeline"?); available teams: pipeline, parallel, chat, selector, review-loop, handshake, hierarchical, code; define it under teams: in agentmesh.yaml',
     );
   });
 });
@@ -332,7 +332,7 @@ describe('resolveConfig overrides', () => {
     const error = thrownBy(() => resolveWith({ team: 'swarm' }));
     expect(error.code).toBe('unknown_team');
     expect(error.message).toBe(
-      '--team: unknown team "swarm"; available teams: pipeline, chat, code; define it under teams: in agentmesh.yaml',
+      '--team: unknown team "swarm"; available teams: pipeline, parallel, chat, selector, review-loop, handshake, hierarchical, code; define it under teams: in agentmesh.yaml',
     );
   });
 });
@@ -351,7 +351,7 @@ describe('lookups', () => {
     })();
     expect(isAgentMeshError(error) && error.code).toBe('unknown_team');
     expect((error as Error).message).toBe(
-      'Unknown team "chatt" (did you mean "chat"?); available teams: pipeline, chat, code; define it under teams: in agentmesh.yaml.',
+      'Unknown team "chatt" (did you mean "chat"?); available teams: pipeline, parallel, chat, selector, review-loop, handshake, hierarchical, code; define it under teams: in agentmesh.yaml.',
     );
   });
 

@@ -91,9 +91,8 @@ export function flag() {
 /** Agent ids, where a nested list is a group that runs at once (a `parallel` stage). */
 export function agentList() {
   const message = 'expected a list of agent ids (a nested list is a stage that runs in parallel)';
-  return z
-    .array(z.union([text({ nonEmpty: true }), textList({ min: 1, what: 'agent ids' })], { error: message }), {
-      error: message,
-    })
-    .min(1, { error: message });
+  const item = z.union([text({ nonEmpty: true }), textList({ min: 1, what: 'agent ids' })], {
+    error: 'expected an agent id, or a list of agent ids that run in parallel',
+  });
+  return z.array(item, { error: message }).min(1, { error: message });
 }

@@ -134,7 +134,8 @@ export interface RunStore {
   renewLease(runId: string, owner: string, expiresAt: string): Promise<boolean>;
   /**
    * Decides a pending approval exactly once: marks it and appends `approval.decided` in one transaction.
-   * Throws `approval_not_pending` when the run has no such pending approval (unknown, or already decided).
+   * Throws `approval_not_pending` when the approval is not pending (already decided, or none waiting),
+   * `run_not_found` for an unknown run, and `usage` when several wait and no id was given.
    */
   decideApproval(decision: ApprovalDecision): Promise<StoredRunEvent>;
   /** Approvals, oldest first; by run and/or status. */

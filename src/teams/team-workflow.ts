@@ -14,6 +14,7 @@ import { pipelinePattern } from './pipeline-pattern.js';
 import { reviewLoopPattern } from './review-loop-pattern.js';
 import { selectionEvents, selectorPattern } from './selector-pattern.js';
 import type { TeamPattern } from './team-pattern.js';
+import { withLoopEvents } from './termination/loop-events.js';
 import { withTermination } from './termination/with-termination.js';
 
 /** Options for {@link teamWorkflow}. */
@@ -68,7 +69,8 @@ export function teamWorkflow({
     next: (state) => pattern.next(state),
     async runStep(step, context) {
       const events = await runTurn(step, context);
-      return step.kind === 'select' ? selectionEvents(events, step, team) : events;
+      const results = step.kind === 'select' ? selectionEvents(events, step, team) : events;
+      return withLoopEvents(results, step, context.state, team.termination);
     },
   };
 }

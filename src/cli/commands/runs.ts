@@ -49,7 +49,7 @@ export async function runsListCommand(flags: StoreFlags & { limit?: number }, io
       io.stdout,
       [
         run.runId,
-        run.status.padEnd(9),
+        run.status.padEnd(17),
         (run.stopReason ?? '-').padEnd(18),
         run.team.padEnd(10),
         `$${run.usage.costUsd.toFixed(6)}`,

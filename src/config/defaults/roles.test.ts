@@ -39,9 +39,18 @@ describe('built-in roles', () => {
 });
 
 describe('built-in teams', () => {
-  it('are a pipeline (the default), a chat approved by the critic and the code team', () => {
+  it('are one per pattern, the pipeline the default, all made of built-in roles', () => {
     expect(DEFAULT_TEAM_ID).toBe('pipeline');
-    expect(Object.keys(BUILTIN_TEAMS)).toEqual(['pipeline', 'chat', 'code']);
+    expect(Object.keys(BUILTIN_TEAMS)).toEqual([
+      'pipeline',
+      'parallel',
+      'chat',
+      'selector',
+      'review-loop',
+      'handshake',
+      'hierarchical',
+      'code',
+    ]);
     for (const team of Object.values(BUILTIN_TEAMS)) {
       expect(team.agents.every((agent) => BUILTIN_ROLES[agent] !== undefined)).toBe(true);
     }
