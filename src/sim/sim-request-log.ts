@@ -42,13 +42,14 @@ export const DEFAULT_REQUEST_LOG_LIMIT = 100_000;
 export function requestBodyHash(
   request: Pick<SimChatRequest, 'model' | 'messages' | 'temperature' | 'maxTokens'>,
 ): string {
+  // Keys are written in sorted order, so JSON.stringify already gives the canonical form (and is native-fast).
   const identity = {
-    model: request.model,
-    messages: request.messages.map(({ role, content }) => ({ role, content })),
-    temperature: request.temperature ?? null,
     maxTokens: request.maxTokens ?? null,
+    messages: request.messages.map(({ role, content }) => ({ content, role })),
+    model: request.model,
+    temperature: request.temperature ?? null,
   };
-  return createHash('sha256').update(canonicalJson(identity)).digest('hex');
+  return createHash('sha256').update(JSON.stringify(identity)).digest('hex');
 }
 
 /** The simulator's own request log, oldest first, keeping the newest `limit` records. */
@@ -106,16 +107,4 @@ export class SimRequestLog {
   list(afterSeq = 0): SimRequestRecord[] {
     return this.#records.filter((record) => record.seq > afterSeq).map((record) => ({ ...record }));
   }
-}
-
-/** JSON with object keys sorted at every level, so equal values always give equal text. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value)
-      .filter(([, item]) => item !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
