@@ -50,11 +50,11 @@ export class ReplayProvider implements Provider {
     const played = this.#queues.played(key);
     const why =
       played === 0
-        ? 'holds no such request (the prompt, task, model or settings differ from the recording)'
-        : `held this exact request ${played} time${played === 1 ? '' : 's'}, and every recorded answer was used`;
+        ? 'the prompt, task, model or settings differ from the recording'
+        : `this exact request was recorded ${played} time${played === 1 ? '' : 's'}, and each answer is used up`;
     return new AgentMeshError({
       code: 'replay_miss',
-      message: `Replay: cassette ${this.#cassettePath} ${why}, for the call of ${who} to ${this.id}:${request.model}; re-record with --record ${this.#cassettePath}.`,
+      message: `No recorded answer in cassette ${this.#cassettePath} for ${who}'s call to ${this.id}:${request.model} (${why}); re-record with --record ${this.#cassettePath}.`,
       context: { provider: this.id, model: request.model, cassette: this.#cassettePath, key, played },
     });
   }
@@ -65,5 +65,5 @@ function speakerOf(request: ChatRequest): string {
   const system = request.messages.find((message) => message.role === 'system')?.content ?? '';
   const role = /\bYou are (the|an?) ([A-Z][\w-]*)/.exec(system);
   if (role) return `${role[1]} ${role[2]}`;
-  return system ? `the agent whose system prompt begins "${system.slice(0, 40)}…"` : 'an agent';
+  return system ? `the agent with system prompt "${system.slice(0, 40)}…"` : 'an agent';
 }
