@@ -21,6 +21,7 @@ const team: HierarchicalTeam = {
 function play(plan: string, hierarchical = team) {
   const seen: Record<string, string[]> = {};
   const played = playPattern({
+    oneAtATime: true,
     task: 'Build a slug library',
     pattern: hierarchicalPattern(hierarchical, agents),
     answer: (step, visible) => {

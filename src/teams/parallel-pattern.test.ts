@@ -26,9 +26,10 @@ describe('parallelPattern', () => {
     ]);
   });
 
-  it('shows each step the earlier stages in stage order and never a sibling', () => {
+  it('shows each step the earlier stages in stage order and never a sibling, even when they run in turn', () => {
     const seen: Record<string, string[]> = {};
     playPattern({
+      oneAtATime: true,
       pattern: parallelPattern({ stages }),
       answer: (step, visible) => {
         seen[step.agentId] = visible.map((m) => m.agentId);

@@ -14,6 +14,11 @@ export interface PlayPatternOptions {
   results?: (events: StepEventInput[], step: WorkflowStep) => StepEventInput[];
   /** Gives up after this many decisions. @default 200 */
   maxDecisions?: number;
+  /**
+   * Run each decision's steps one after another (each completing before the next starts) instead of
+   * all at once; a pattern must give the same transcript either way. @default false
+   */
+  oneAtATime?: boolean;
 }
 
 /** A pattern played to its end: the folded state, the final decision, and each batch of steps run. */
@@ -28,7 +33,8 @@ const at = '2026-01-01T00:00:00.000Z';
 /**
  * Plays a team pattern in memory with scripted answers, without models or an executor: each decision's
  * new steps all start, every one answers from the same state (as if they ran at once), and they
- * complete in reverse order, so a pattern that leaks a sibling's output or sorts by finishing order shows.
+ * complete in reverse order, so a pattern that sorts by finishing order shows; `oneAtATime` shows one
+ * that leaks a sibling's output.
  * For unit tests of patterns, and for trying a team's shape without keys.
  */
 export function playPattern({
@@ -37,6 +43,7 @@ export function playPattern({
   answer,
   results = (events) => events,
   maxDecisions = 200,
+  oneAtATime = false,
 }: PlayPatternOptions): PlayedPattern {
   const runId = 'run_play';
   let state = applyRunEvent(undefined, {
@@ -60,7 +67,7 @@ export function playPattern({
     if (batch.length === 0)
       throw new Error(`The pattern asked only for completed steps at decision ${i + 1}`);
     batches.push(batch);
-    for (const step of batch) {
+    const start = (step: WorkflowStep) => {
       const { stepId, agentId, round, order, instruction } = step;
       apply({
         type: 'step.started',
@@ -70,12 +77,8 @@ export function playPattern({
         ...(order && { order }),
         ...(instruction !== undefined && { instruction }),
       });
-    }
-    const answered = batch.map((step) => ({
-      step,
-      content: answer(step, visibleTranscript(state.transcript, step.inputs), state),
-    }));
-    for (const { step, content } of answered.reverse()) {
+    };
+    const complete = (step: WorkflowStep, content: string) => {
       const { stepId, agentId } = step;
       const events = results(
         [{ type: 'message.added', stepId, agentId, content, model: 'play:model' }],
@@ -83,7 +86,19 @@ export function playPattern({
       );
       for (const event of events) apply(event);
       apply({ type: 'step.completed', stepId, agentId });
+    };
+    const answerOf = (step: WorkflowStep) =>
+      answer(step, visibleTranscript(state.transcript, step.inputs), state);
+    if (oneAtATime) {
+      for (const step of batch) {
+        start(step);
+        complete(step, answerOf(step));
+      }
+      continue;
     }
+    for (const step of batch) start(step);
+    const answered = batch.map((step) => ({ step, content: answerOf(step) }));
+    for (const { step, content } of answered.reverse()) complete(step, content);
   }
   throw new Error(`The pattern did not finish within ${maxDecisions} decisions`);
 }
