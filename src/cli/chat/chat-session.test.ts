@@ -17,7 +17,7 @@ const GATED =
 /** Collects what is written, and waits for text to appear. */
 class Transcript extends Writable {
   text = '';
-  _write(chunk: Buffer, _encoding: string, done: () => void): void {
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
     this.text += chunk.toString();
     done();
   }

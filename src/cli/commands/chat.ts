@@ -1,7 +1,9 @@
 import type { Readable } from 'node:stream';
+import { resolveTeam } from '../../config/resolve-config.js';
 import { openGateway } from '../../runtime/build-gateway.js';
 import { openRunStore } from '../../runtime/open-run-store.js';
-import { checkReachable } from '../../runtime/preflight.js';
+import { findOrphanedRuns } from '../../runtime/orphaned-runs.js';
+import { checkApiKeys, checkReachable } from '../../runtime/preflight.js';
 import { ChatSession } from '../chat/chat-session.js';
 import { decidedBy } from '../chat/decided-by.js';
 import { type CliIo, writeLine } from '../cli-io.js';
@@ -18,6 +20,8 @@ export async function chatCommand(
   input: Readable & { isTTY?: boolean } = process.stdin,
 ): Promise<number> {
   const config = await resolveCliConfig(flags, io);
+  // Bad input fails before the store is opened (and created).
+  checkApiKeys(config, resolveTeam(config, flags.team ?? config.defaultTeam));
   const custom = config.providers.custom;
   if (custom) await checkReachable(custom.baseUrl);
   const store = openRunStore(config);
@@ -39,6 +43,13 @@ export async function chatCommand(
       decidedBy: decidedBy('chat', io.env),
       terminal: Boolean(input.isTTY),
     });
+    // As every command that runs teams does at start: say which runs a dead process left running.
+    for (const orphan of (await findOrphanedRuns(store)).slice(0, 3)) {
+      writeLine(
+        io.stderr,
+        `agentmesh: run ${orphan.runId} (${orphan.team}, started ${orphan.createdAt}) was left running by a process that died; continue it with: agentmesh resume ${orphan.runId}`,
+      );
+    }
     // SIGTERM (and anything else that aborts the command) ends the session like Ctrl-C at the prompt.
     const end = () => session?.end();
     io.signal.addEventListener('abort', end, { once: true });
