@@ -24,7 +24,8 @@ async function closedUrl(): Promise<string> {
 function attemptsPerStep(calls: readonly LlmCallRecord[]): Record<string, string[]> {
   const steps: Record<string, string[]> = {};
   for (const call of calls) {
-    (steps[call.stepId] ??= []).push(call.outcome === 'ok' ? 'ok' : `${call.errorCode}:${call.status}`);
+    const attempt = call.outcome === 'ok' ? 'ok' : `${call.errorCode}:${call.status}`;
+    steps[call.stepId] = [...(steps[call.stepId] ?? []), attempt];
   }
   return steps;
 }
