@@ -344,6 +344,58 @@ describe('graphPattern', () => {
     expect(scheduled.get('c#1')).toMatchObject({ requiresApproval: true, inputs: ['a#1', 'b#1'] });
   });
 
+  it('holds what depends on a visit awaiting approval, and asks for a rejected visit again unchanged', () => {
+    const team = graphTeam({ plan: { agent: 'planner', approval: true }, code: { agent: 'coder' } }, [
+      'plan -> code',
+    ]);
+    const pattern = graphPattern(team);
+    const at = '2026-01-01T00:00:00.000Z';
+    let state = applyRunEvent(undefined, {
+      type: 'run.started',
+      runId: 'run_a',
+      at,
+      task: 'task',
+      team: 'g',
+      pattern: 'graph',
+      agents: team.agents,
+    });
+    const apply = (event: StepEventInput) => {
+      state = applyRunEvent(state, { ...event, runId: 'run_a', at } as RunEvent);
+    };
+    const first = pattern.next(state);
+    expect(first).toMatchObject({ kind: 'steps', steps: [{ stepId: 'plan#1', requiresApproval: true }] });
+    const plan = (first as { steps: WorkflowStep[] }).steps[0]!;
+    apply({ type: 'step.started', stepId: 'plan#1', agentId: 'planner', round: 1, order: plan.order! });
+    apply({ type: 'message.added', stepId: 'plan#1', agentId: 'planner', content: 'draft', model: 'p:m' });
+    apply({ type: 'step.completed', stepId: 'plan#1', agentId: 'planner' });
+    apply({ type: 'approval.requested', approvalId: 'apr_1', stepId: 'plan#1', agentId: 'planner' });
+    expect(pattern.next(state)).toEqual(first);
+    apply({
+      type: 'approval.decided',
+      approvalId: 'apr_1',
+      stepId: 'plan#1',
+      agentId: 'planner',
+      decision: 'rejected',
+      comment: 'more detail',
+    });
+    expect(pattern.next(state)).toEqual(first);
+    apply({ type: 'step.started', stepId: 'plan#1', agentId: 'planner', round: 1, order: plan.order! });
+    apply({ type: 'message.added', stepId: 'plan#1', agentId: 'planner', content: 'better', model: 'p:m' });
+    apply({ type: 'step.completed', stepId: 'plan#1', agentId: 'planner' });
+    apply({ type: 'approval.requested', approvalId: 'apr_2', stepId: 'plan#1', agentId: 'planner' });
+    apply({
+      type: 'approval.decided',
+      approvalId: 'apr_2',
+      stepId: 'plan#1',
+      agentId: 'planner',
+      decision: 'approved',
+    });
+    expect(pattern.next(state)).toMatchObject({
+      kind: 'steps',
+      steps: [{ stepId: 'code#1', inputs: ['plan#1'] }],
+    });
+  });
+
   it('refuses a graph that cannot run with team_invalid, naming the cycle', () => {
     const team = graphTeam({ a: { agent: 'coder' }, b: { agent: 'critic' } }, ['a -> b', 'b -> a'], {
       start: ['a'],
