@@ -89,7 +89,7 @@ export async function executeAndReport({
     if (state.status === 'failed') {
       writeLine(
         io.stderr,
-        `agentmesh: run ${state.runId} failed (${state.stopReason}): ${state.error?.message ?? 'no error recorded'}; agentmesh resume ${state.runId} continues it`,
+        `agentmesh: run ${state.runId} failed (${state.stopReason}): ${state.error?.message ?? 'no error recorded'}${state.error?.code === 'replay_miss' ? '' : `; agentmesh resume ${state.runId} continues it`}`,
       );
       return EXIT.failed;
     }
