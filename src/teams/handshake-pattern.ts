@@ -40,14 +40,13 @@ export function handshakePattern(team: HandshakeTeam): TeamPattern {
       if (isCompleted(state, FINALIZE)) {
         return { kind: 'finish', stopReason: 'completed', output: outputOf(state, FINALIZE) };
       }
-      const round = Number(position.reviewStepId.slice('validate#'.length)) + 1;
       return {
         kind: 'steps',
         steps: [
           {
             stepId: FINALIZE,
             agentId: finalizer,
-            round,
+            round: position.reviews + 1,
             inputs: [position.workStepId, position.reviewStepId],
             instruction:
               'The validator approved the proposal above. Turn it into the final answer to the task.',

@@ -26,7 +26,7 @@ export interface ReviewCycle {
 /** Where a review cycle stands: the step to run now, or how it ended and the latest work's step. */
 export type ReviewCycleState =
   | { kind: 'step'; step: WorkflowStep }
-  | { kind: 'approved' | 'exhausted'; workStepId: string; reviewStepId: string };
+  | { kind: 'approved' | 'exhausted'; workStepId: string; reviewStepId: string; reviews: number };
 
 /**
  * Walks the cycle through the log (pure): the first step that has not completed is the one to run. Step
@@ -42,8 +42,9 @@ export function reviewCycleState(state: RunState, cycle: ReviewCycle): ReviewCyc
       return { kind: 'step', step: { stepId: reviewStepId, agentId: reviewer, round: n } };
     }
     const review = outputOf(state, reviewStepId);
-    if (isApproval(review, cycle.approvalKeyword)) return { kind: 'approved', workStepId, reviewStepId };
-    if (n > cycle.maxRevisions) return { kind: 'exhausted', workStepId, reviewStepId };
+    const ended = { workStepId, reviewStepId, reviews: n };
+    if (isApproval(review, cycle.approvalKeyword)) return { kind: 'approved', ...ended };
+    if (n > cycle.maxRevisions) return { kind: 'exhausted', ...ended };
     const revisionStepId = cycle.revisionId(n);
     if (!isCompleted(state, revisionStepId)) {
       const instruction = cycle.revisionInstruction(review);
