@@ -10,8 +10,12 @@ describe('ConcurrencyLimits', () => {
     const first = await limits.acquire(key, never);
     const second = await limits.acquire(key, never);
     const order: string[] = [];
-    const third = limits.acquire(key, never).then((release) => (order.push('third'), release));
-    const fourth = limits.acquire(key, never).then((release) => (order.push('fourth'), release));
+    const arrive = (name: string) => (release: () => void) => {
+      order.push(name);
+      return release;
+    };
+    const third = limits.acquire(key, never).then(arrive('third'));
+    const fourth = limits.acquire(key, never).then(arrive('fourth'));
     await Promise.resolve();
     expect(limits.active('run:a')).toBe(2);
     expect(order).toEqual([]);
@@ -32,7 +36,9 @@ describe('ConcurrencyLimits', () => {
       { key: 'node:a/fanout', max: 1 },
     ];
     const release = await limits.acquire(keys, never);
-    expect([limits.active('global'), limits.active('run:a'), limits.active('node:a/fanout')]).toEqual([1, 1, 1]);
+    expect([limits.active('global'), limits.active('run:a'), limits.active('node:a/fanout')]).toEqual([
+      1, 1, 1,
+    ]);
     // A second step of the same node waits on the node limit while holding nothing else.
     const waiting = limits.acquire(keys, never);
     await Promise.resolve();

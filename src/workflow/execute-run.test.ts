@@ -266,7 +266,10 @@ describe('executeRun', () => {
       comment: 'use a table',
     });
     expect(recorder.state.transcript).toEqual([]);
-    expect(recorder.state.steps[0]?.feedback).toEqual({ rejectedOutput: 'gated done', comment: 'use a table' });
+    expect(recorder.state.steps[0]?.feedback).toEqual({
+      rejectedOutput: 'gated done',
+      comment: 'use a table',
+    });
 
     const again = await executeRun({ recorder, workflow, signal: never });
     expect(again.status).toBe('awaiting_approval');
