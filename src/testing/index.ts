@@ -2,3 +2,4 @@ export { type RunningSimulator, type SimFault, type SimulatorOptions, startSimul
 export { MemoryRunStore } from '../store/memory/memory-run-store.js';
 export { sampleRunLog } from '../store/sample-run-log.js';
 export * from './scripted-provider.js';
+export { playPattern } from '../teams/play-pattern.js';
