@@ -3,10 +3,12 @@
  * `npm run bench` runs them all; `npm run bench -- gateway cache` runs the named ones.
  */
 import { cacheHitLatency } from './cache-hit.js';
+import { concurrentPipelines } from './concurrent-pipelines.js';
 import { benchGatewayOverhead } from './gateway-overhead.js';
 import { limiterAccuracy } from './limiter-accuracy.js';
 import { sandboxOverhead } from './sandbox-overhead.js';
 import { benchStepOverhead } from './step-overhead.js';
+import { workflowMakespan } from './workflow-makespan.js';
 
 /** A benchmark that reports lines instead of printing as it goes. */
 const reporting = (bench: () => Promise<{ name: string; lines: string[] }>) => async (): Promise<void> => {
@@ -21,6 +23,8 @@ const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   cache: reporting(cacheHitLatency),
   limiter: reporting(limiterAccuracy),
   sandbox: reporting(sandboxOverhead),
+  makespan: reporting(workflowMakespan),
+  pipelines: reporting(concurrentPipelines),
 };
 
 const wanted = process.argv.slice(2);
