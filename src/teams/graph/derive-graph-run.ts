@@ -140,12 +140,12 @@ export function deriveGraphRun(compiled: CompiledGraph, state: RunState): GraphR
   /** The trigger of the next visit: read back from its step when it started, else the shallowest ready one. */
   const chooseTrigger = (node: string, run: NodeRun, forward: GraphToken[] | null): GraphTrigger | null => {
     const code = steps.get(`${node}#${run.visitCount + 1}`)?.order?.[3];
-    if (code !== undefined) {
-      const pinned = triggerOf(code);
-      if (pinned.stream === 'forward') return forward ? pinned : null;
-      const edge = structure.edges[pinned.edge];
-      return edge && backReady(edge, run) ? pinned : null;
-    }
+    const pinned = code === undefined ? null : triggerOf(code);
+    if (pinned?.stream === 'forward') return forward ? pinned : null;
+    const pinnedEdge = pinned?.stream === 'back' ? structure.edges[pinned.edge] : undefined;
+    // A trigger that is not one of this node's back edges (a log from another version of the graph) is ignored.
+    if (pinned && pinnedEdge?.to === node && pinnedEdge.back)
+      return backReady(pinnedEdge, run) ? pinned : null;
     let best: { trigger: GraphTrigger; depth: number } | null = forward
       ? { trigger: { stream: 'forward' }, depth: mergeTokens(forward).depth }
       : null;
