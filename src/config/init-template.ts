@@ -89,10 +89,12 @@ agents:
     maxTokens: 1000
 
 teams:
-  # Built in: pipeline and chat. An entry with a built-in id changes only the fields it sets.
+  # Built in, one per pattern: pipeline, parallel, chat, selector, review-loop, handshake, hierarchical,
+  # code (agentmesh teams list). An entry with a built-in id changes only the fields it sets.
   review:
-    # pipeline: each agent once, in order, seeing the task and all earlier outputs.
-    # chat: agents take turns over a shared transcript, round after round.
+    # pipeline: each agent once, in order. parallel: a nested list is a stage that runs at once.
+    # chat (roundrobin): turns over a shared transcript. selector: an agent picks who speaks next.
+    # review-loop, handshake, hierarchical, graph, code: see docs/team-patterns.md.
     pattern: chat
     description: The coder writes, the security reviewer reviews, until approved.
     # Agent ids, in speaking order.
@@ -102,6 +104,31 @@ teams:
     # chat: the agent whose approval ends the conversation (null: none), and the word that counts.
     approver: security-reviewer
     approvalKeyword: APPROVED
+    # Outputs of these agents wait for a human: agentmesh approve <runId> [--reject --comment "…"].
+    # approval: [coder]
+    # More ways to stop (any/all of maxRounds, maxMessages, mention, maxTokens, maxCostUsd,
+    # timeoutSeconds, repetition); each sets the run's stopReason and keeps the partial result.
+    termination:
+      any:
+        - maxMessages: 12
+        - repetition: { threshold: 0.9, window: 3, action: stop }
+  fan-out:
+    pattern: parallel
+    agents: [planner, [researcher, coder, critic], summarizer]
+    # Steps of one run at once (default: limits.concurrency.run).
+    concurrency: 3
+  fix-until-approved:
+    # A graph: nodes run agents; an edge runs its target when its condition holds. Every loop needs a
+    # node with maxVisits. Conditions: contains('X'), matches('re'), visits('node') < 3, cost < 0.5, and/or/not.
+    start: code
+    nodes:
+      code: { agent: coder }
+      review: { agent: security-reviewer }
+      fix: { agent: debugger, maxVisits: 3 }
+    edges:
+      - { from: code, to: review }
+      - { from: review, to: fix, when: "not contains('APPROVED')" }
+      - { from: fix, to: review }
 
 limits:
   # Stop a run before its next step once it has cost this much (USD). null (the built-in default) means
@@ -109,6 +136,10 @@ limits:
   maxCostUsd: 1.00
   # Give up on one LLM call after this many milliseconds (it is then retried).
   callTimeoutMs: ${DEFAULT_LIMITS.callTimeoutMs}
+  # Steps running at once: across every run of this process (null: no cap), and within one run.
+  concurrency: { global: null, run: ${DEFAULT_LIMITS.concurrency.run} }
+  # Each step: a timeout (null: none beyond callTimeoutMs) and runs after a retryable failure.
+  step: { timeoutMs: null, retries: ${DEFAULT_LIMITS.step.retries}, backoffMs: ${DEFAULT_LIMITS.step.backoffMs} }
   retry:
     # Retries after the first attempt, before falling back to the next model.
     maxRetries: ${retry.maxRetries}
