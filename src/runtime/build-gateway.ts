@@ -66,7 +66,8 @@ export async function openGateway(
   const cache = config.cassette === null ? openCache(config, warn) : NO_CACHE;
   const ledger = openLedger(config);
   const policies: GatewayPolicies = {
-    ...(config.cassette === null && { cache }),
+    // With the cache off there is no single flight either: identical calls at temperature > 0 differ.
+    ...(cache !== NO_CACHE && { cache }),
     breakers: createCircuitBreakers(config.limits.breaker),
     ...(!replaying && { rateLimiter: createRateLimiter({ queue: config.limits.queue }) }),
     limitKeys: limitKeysOf(config),

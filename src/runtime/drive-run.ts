@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Sandbox } from '../code/sandbox/sandbox.js';
 import type { ResolvedConfig, TeamConfig } from '../config/resolved-config.js';
 import type { RunState } from '../core/index.js';
@@ -63,10 +64,12 @@ export async function driveRun(options: DriveRunOptions): Promise<DrivenRun> {
       ...(options.onTextDelta && { onTextDelta: options.onTextDelta }),
       ...(options.sandbox && { sandbox: options.sandbox }),
     });
+    const runSignal = AbortSignal.any([signal, leaseLost.signal]);
+    setMaxListeners(0, runSignal);
     const state = await executeRun({
       recorder,
       workflow,
-      signal: AbortSignal.any([signal, leaseLost.signal]),
+      signal: runSignal,
       maxCostUsd: config.limits.maxCostUsd,
       limits: options.limits ?? PROCESS_LIMITS,
       concurrency: {

@@ -6,6 +6,7 @@ export type { UsageGroupBy, UsageQuery, UsageRow } from './usage-query.js';
 /** A run's row: the projection of its log that listings need. */
 export interface RunSummary {
   runId: string;
+  /** The task, cut to 1,000 characters (the whole task is in `run.started`). */
   task: string;
   team: string;
   status: RunStatus;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunEvent, RunState } from '../core/index.js';
 import { AgentMeshError, type ErrorInfo, toAgentMeshError } from '../errors/index.js';
@@ -56,6 +57,8 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunState> 
   // Aborted when the run ends early (a failed step, a stop decision) so in-flight siblings stop too.
   const stopAll = new AbortController();
   const runSignal = AbortSignal.any([signal, stopAll.signal]);
+  // Every step in flight (and every call waiting for a slot) listens on it; a wide stage is expected.
+  setMaxListeners(0, runSignal);
   const inFlight = new Map<string, Promise<void>>();
   // Set from inside steps; a holder so the loop re-reads them after every await.
   const ended: { failure: StepFailure | null; fatal: unknown } = { failure: null, fatal: null };

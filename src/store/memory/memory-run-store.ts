@@ -28,6 +28,7 @@ import {
   storeClosedError,
   unknownRunError,
 } from '../run-store-errors.js';
+import { taskPreview } from '../task-preview.js';
 import { aggregateUsage, compareCallsByTime } from '../usage-aggregate.js';
 import type { UsageQuery, UsageRow } from '../usage-query.js';
 
@@ -320,7 +321,7 @@ export class MemoryRunStore implements RunStore {
 function startedSummary(event: RunStartedEvent): LoggedSummary {
   return {
     runId: event.runId,
-    task: event.task,
+    task: taskPreview(event.task),
     team: event.team,
     status: 'running',
     stopReason: null,

@@ -22,6 +22,7 @@ import {
   storeClosedError,
   unknownRunError,
 } from '../run-store-errors.js';
+import { taskPreview } from '../task-preview.js';
 import { aggregateUsage } from '../usage-aggregate.js';
 import type { UsageQuery, UsageRow } from '../usage-query.js';
 import { applyMigrations } from './migrations.js';
@@ -285,7 +286,7 @@ export class SqliteRunStore implements RunStore {
     const { runId, at } = event;
     if (event.type === 'run.started') {
       if (this.#stmts.runExists.get(runId)) throw runAlreadyStartedError({ runId, where: this.path });
-      this.#stmts.insertRun.run({ runId, task: event.task, team: event.team, at });
+      this.#stmts.insertRun.run({ runId, task: taskPreview(event.task), team: event.team, at });
     } else if (this.#updateRun(event) === 0) {
       throw runNotFoundError({ runId, eventType: event.type, where: this.path });
     }
