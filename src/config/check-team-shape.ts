@@ -45,7 +45,10 @@ export function checkTeamShape(
   // The code team's loop (tests, fixes, review) is its own termination; a human gate inside it is not built.
   if (team.pattern === 'code') {
     if (team.termination !== null)
-      issues.atField(at('termination'), 'the code team stops on its tests (maxIterations); remove termination');
+      issues.atField(
+        at('termination'),
+        'the code team stops on its tests (maxIterations); remove termination',
+      );
     if (team.approval.length > 0)
       issues.atField(at('approval'), 'approvals are not supported in the code team; remove approval');
   }

@@ -1,5 +1,5 @@
 export { type RunningSimulator, type SimFault, type SimulatorOptions, startSimulator } from '../sim/index.js';
 export { MemoryRunStore } from '../store/memory/memory-run-store.js';
 export { sampleRunLog } from '../store/sample-run-log.js';
-export * from './scripted-provider.js';
 export { playPattern } from '../teams/play-pattern.js';
+export * from './scripted-provider.js';
