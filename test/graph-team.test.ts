@@ -1,14 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfigText, resolveConfig } from '../src/config/index.js';
-import { foldRun, type RunEvent, type RunState } from '../src/core/index.js';
-import { LlmGateway } from '../src/llm/gateway.js';
-import { OpenAiCompatibleProvider } from '../src/llm/providers/openai-compatible-provider.js';
-import { runTask } from '../src/runtime/run-task.js';
+import type { RunState } from '../src/core/index.js';
 import { type RunningSimulator, startSimulator } from '../src/sim/index.js';
-import { SqliteRunStore } from '../src/store/sqlite/sqlite-run-store.js';
+import { runTeamOnSim } from './support/run-team-on-sim.js';
 
 // Graph teams defined in YAML, run against the simulator over loopback HTTP with the run log in a real
 // SQLite file. The simulator's critic raises two issues, a debugger that sees them fixes both, and the
@@ -54,65 +48,9 @@ afterAll(async () => {
   await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-/** A request as the simulator received it: the role it answered and the speakers it was shown. */
-interface SeenRequest {
-  role: string;
-  /** `[agent]` labels of other agents' messages, in order; `self` for the agent's own earlier answers. */
-  shown: string[];
-}
-
-async function run(
-  team: string,
-  task: string,
-): Promise<{ state: RunState; seen: SeenRequest[]; events: RunEvent[] }> {
-  const cwd = await mkdtemp(join(tmpdir(), 'agentmesh-graph-'));
-  dirs.push(cwd);
-  const file = parseConfigText({ text: TEAMS_YAML, path: join(cwd, 'agentmesh.yaml'), cwd, env: {} });
-  const config = resolveConfig({ file, env: {}, cwd, overrides: { baseUrl: sim.url, model: 'sim-model' } });
-  config.cache.enabled = false;
-  const seen: SeenRequest[] = [];
-  const recordingFetch: typeof fetch = async (input, init) => {
-    if (typeof init?.body === 'string') seen.push(seenRequest(JSON.parse(init.body)));
-    return fetch(input, init);
-  };
-  const provider = new OpenAiCompatibleProvider({ config: config.providers.custom!, fetch: recordingFetch });
-  const gateway = new LlmGateway({
-    providers: { custom: provider },
-    retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 2 },
-  });
-  const store = SqliteRunStore.open({ path: join(cwd, 'runs.db') });
-  try {
-    const { state } = await runTask({
-      config,
-      task,
-      team,
-      store,
-      gateway,
-      signal: new AbortController().signal,
-    });
-    const events = await store.events(state.runId);
-    expect(foldRun(events)).toEqual(state);
-    expect(await store.getRun(state.runId)).toMatchObject({
-      status: state.status,
-      stopReason: state.stopReason,
-    });
-    return { state, seen, events };
-  } finally {
-    await store.close();
-  }
-}
-
-function seenRequest(body: { messages: { role: string; content: string }[] }): SeenRequest {
-  const system = body.messages.find((m) => m.role === 'system')?.content ?? '';
-  return {
-    role: /You are the (\w+)/.exec(system)?.[1]?.toLowerCase() ?? 'unknown',
-    shown: body.messages.slice(2).flatMap((m) => {
-      if (m.role === 'assistant') return ['self'];
-      const label = /^\[([^\]\n]+)\]\n/.exec(m.content)?.[1];
-      return label ? [label] : [];
-    }),
-  };
-}
+/** Runs `task` with `team` against the simulator; the store is a SQLite file in a fresh directory. */
+const run = (team: string, task: string) =>
+  runTeamOnSim({ yaml: TEAMS_YAML, team, task, simUrl: sim.url, onDir: (dir) => dirs.push(dir) });
 
 const visitsOf = (state: RunState) => state.transcript.map((m) => `${m.stepId}:${m.agentId}`);
 

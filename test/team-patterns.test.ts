@@ -1,16 +1,12 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, parseConfigText, resolveConfig } from '../src/config/index.js';
-import type { ResolvedConfig } from '../src/config/resolved-config.js';
-import { foldRun, type RunEvent, type RunState } from '../src/core/index.js';
-import { LlmGateway } from '../src/llm/gateway.js';
-import { OpenAiCompatibleProvider } from '../src/llm/providers/openai-compatible-provider.js';
-import { runTask } from '../src/runtime/run-task.js';
+import type { RunState } from '../src/core/index.js';
 import { type RunningSimulator, startSimulator } from '../src/sim/index.js';
-import { SqliteRunStore } from '../src/store/sqlite/sqlite-run-store.js';
 import { runCli, startSimProcess, tempDir } from './support/cli.js';
+import { runTeamOnSim } from './support/run-team-on-sim.js';
 
 // Every built-in pattern team, and one of each defined in YAML, run against the simulator over
 // loopback HTTP with the run log in a real SQLite file.
@@ -57,69 +53,9 @@ afterAll(async () => {
   await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-/** A request as the simulator received it: the role it answered and the speakers it was shown. */
-interface SeenRequest {
-  role: string;
-  /** `[agent]` labels of the other agents' messages, in order. */
-  labels: string[];
-  lastMessage: string;
-}
-
 /** Runs `task` with `team` against the simulator; the store is a SQLite file in a fresh directory. */
-async function run(
-  team: string,
-  task: string,
-): Promise<{ state: RunState; events: RunEvent[]; seen: SeenRequest[] }> {
-  const cwd = await mkdtemp(join(tmpdir(), 'agentmesh-patterns-'));
-  dirs.push(cwd);
-  const file = parseConfigText({ text: TEAMS_YAML, path: join(cwd, 'agentmesh.yaml'), cwd, env: {} });
-  const config: ResolvedConfig = resolveConfig({
-    file,
-    env: {},
-    cwd,
-    overrides: { baseUrl: sim.url, model: 'sim-model' },
-  });
-  config.cache.enabled = false;
-  const seen: SeenRequest[] = [];
-  // Real HTTP to the simulator; the wrapper only notes what each request carried.
-  const recordingFetch: typeof fetch = async (input, init) => {
-    if (typeof init?.body === 'string') seen.push(seenRequest(JSON.parse(init.body)));
-    return fetch(input, init);
-  };
-  const provider = new OpenAiCompatibleProvider({ config: config.providers.custom!, fetch: recordingFetch });
-  const gateway = new LlmGateway({
-    providers: { custom: provider },
-    retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 2 },
-  });
-  const store = SqliteRunStore.open({ path: join(cwd, 'runs.db') });
-  try {
-    const { state } = await runTask({
-      config,
-      task,
-      team,
-      store,
-      gateway,
-      signal: new AbortController().signal,
-    });
-    const events = await store.events(state.runId);
-    expect(foldRun(events)).toEqual(state);
-    return { state, events, seen };
-  } finally {
-    await store.close();
-  }
-}
-
-function seenRequest(body: { messages: { role: string; content: string }[] }): SeenRequest {
-  const system = body.messages.find((m) => m.role === 'system')?.content ?? '';
-  return {
-    role: /You are the (\w+)/.exec(system)?.[1]?.toLowerCase() ?? 'unknown',
-    labels: body.messages.flatMap((m) => {
-      const label = m.role === 'user' ? /^\[([^\]\n]+)\]\n/.exec(m.content)?.[1] : undefined;
-      return label ? [label] : [];
-    }),
-    lastMessage: body.messages.at(-1)?.content ?? '',
-  };
-}
+const run = (team: string, task: string) =>
+  runTeamOnSim({ yaml: TEAMS_YAML, team, task, simUrl: sim.url, onDir: (dir) => dirs.push(dir) });
 
 const speakers = (state: RunState) => state.transcript.map((m) => m.agentId);
 const stepsOf = (state: RunState) => state.steps.map((s) => `${s.stepId}:${s.agentId}`);
