@@ -30,6 +30,15 @@ export interface StepState {
   usage?: Usage;
 }
 
+/** A repetition detected in a run, folded from `loop.detected`. */
+export interface LoopState {
+  stepId: string;
+  agentId: string;
+  kind: 'message' | 'tool_call';
+  similarity: number;
+  action: 'stop' | 'steer';
+}
+
 /** A human approval of one step's output. */
 export interface ApprovalState {
   approvalId: string;
@@ -74,13 +83,7 @@ export interface RunState {
   /** The speaker each selector step chose, by the selector step's id. */
   speakers: Record<string, string>;
   /** Repetitions detected, in order. */
-  loops: {
-    stepId: string;
-    agentId: string;
-    kind: 'message' | 'tool_call';
-    similarity: number;
-    action: 'stop' | 'steer';
-  }[];
+  loops: LoopState[];
   forkedFrom: { runId: string; step: number } | null;
   usage: Usage;
   /** LLM attempts made, successful or not. */

@@ -31,6 +31,13 @@ export function checkApiKeys(config: ResolvedConfig, team: TeamConfig): void {
   }
 }
 
+/** Checks the `--base-url` endpoint (provider `custom`) answers, when there is one and no replay stands in for it. */
+export async function checkCustomEndpoint(config: ResolvedConfig): Promise<void> {
+  const custom = config.providers.custom;
+  // A replay answers from its cassette: the endpoint may well be down, and need not be up.
+  if (custom && config.cassette?.mode !== 'replay') await checkReachable(custom.baseUrl);
+}
+
 /**
  * Checks that a user-given base URL answers at all, so a typo fails in a second with exit 2 instead
  * of after every retry. Any HTTP answer counts as reachable: not every server lists models.

@@ -48,7 +48,7 @@ interface StepFailure {
  * left, the run pauses as `awaiting_approval`.
  */
 export async function executeRun(options: ExecuteRunOptions): Promise<RunState> {
-  const { recorder, workflow, signal, now = () => new Date() } = options;
+  const { recorder, workflow, signal, maxCostUsd = null, now = () => new Date() } = options;
   const runId = recorder.state.runId;
   const at = () => now().toISOString();
   const limits = options.limits ?? new ConcurrencyLimits();
@@ -197,7 +197,6 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunState> 
       if (error.code === 'budget_exceeded') return finish('failed', 'budget', undefined, error.toInfo());
       return finish('failed', `agent_error:${step.agentId}`, undefined, error.toInfo());
     }
-    const { maxCostUsd = null } = options;
     // A coarse guard between steps; the gateway's reservations refuse the exact call that would overspend.
     if (maxCostUsd !== null && recorder.state.usage.costUsd >= maxCostUsd) {
       return finish('failed', 'budget', undefined, {

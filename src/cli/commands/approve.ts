@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { AgentMeshError } from '../../errors/index.js';
 import { type ApprovedRun, approveRun } from '../../runtime/approve-run.js';
-import { checkReachable } from '../../runtime/preflight.js';
+import { checkCustomEndpoint } from '../../runtime/preflight.js';
 import { decidedBy } from '../chat/decided-by.js';
 import { type CliIo, writeLine } from '../cli-io.js';
 import { executeAndReport } from '../execute-and-report.js';
@@ -33,8 +33,7 @@ export async function approveCommand(runId: string, flags: ApproveFlags, io: Cli
       context: { runId, db: config.store.path },
     });
   }
-  const custom = config.providers.custom;
-  if (custom && config.cassette?.mode !== 'replay') await checkReachable(custom.baseUrl);
+  await checkCustomEndpoint(config);
 
   let approved: ApprovedRun | undefined;
   const code = await executeAndReport({

@@ -3,7 +3,7 @@ import { resolveTeam } from '../../config/resolve-config.js';
 import { openGateway } from '../../runtime/build-gateway.js';
 import { openRunStore } from '../../runtime/open-run-store.js';
 import { findOrphanedRuns } from '../../runtime/orphaned-runs.js';
-import { checkApiKeys, checkReachable } from '../../runtime/preflight.js';
+import { checkApiKeys, checkCustomEndpoint } from '../../runtime/preflight.js';
 import { ChatSession } from '../chat/chat-session.js';
 import { decidedBy } from '../chat/decided-by.js';
 import { type CliIo, writeLine } from '../cli-io.js';
@@ -22,8 +22,7 @@ export async function chatCommand(
   const config = await resolveCliConfig(flags, io);
   // Bad input fails before the store is opened (and created).
   checkApiKeys(config, resolveTeam(config, flags.team ?? config.defaultTeam));
-  const custom = config.providers.custom;
-  if (custom && config.cassette?.mode !== 'replay') await checkReachable(custom.baseUrl);
+  await checkCustomEndpoint(config);
   const store = openRunStore(config);
   const gateway = await openGateway(config, {
     warn: (message) => writeLine(io.stderr, `agentmesh: ${message}`),

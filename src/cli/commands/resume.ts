@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { AgentMeshError } from '../../errors/index.js';
-import { checkReachable } from '../../runtime/preflight.js';
+import { checkCustomEndpoint } from '../../runtime/preflight.js';
 import { resumeRun } from '../../runtime/resume-run.js';
 import type { CliIo } from '../cli-io.js';
 import { executeAndReport } from '../execute-and-report.js';
@@ -18,9 +18,7 @@ export async function resumeCommand(runId: string, flags: RunnerFlags, io: CliIo
       context: { runId, path: config.store.path },
     });
   }
-  const custom = config.providers.custom;
-  // Replay answers from the cassette: the endpoint may well be down, and need not be up.
-  if (custom && config.cassette?.mode !== 'replay') await checkReachable(custom.baseUrl);
+  await checkCustomEndpoint(config);
   return executeAndReport({
     config,
     start: (run) => resumeRun({ config, runId, ...run }),

@@ -1,4 +1,4 @@
-import { checkReachable } from '../../runtime/preflight.js';
+import { checkCustomEndpoint } from '../../runtime/preflight.js';
 import type { CliIo } from '../cli-io.js';
 import { executeAndReport, startNewRun } from '../execute-and-report.js';
 import { resolveCliConfig } from '../resolve-cli-config.js';
@@ -8,8 +8,6 @@ import type { RunnerFlags } from '../runner-flags.js';
 export async function runCommand(task: string, flags: RunnerFlags, io: CliIo): Promise<number> {
   const config = await resolveCliConfig(flags, io);
   const start = startNewRun(config, task, flags.team);
-  const custom = config.providers.custom;
-  // Replay answers from the cassette: the endpoint may well be down, and need not be up.
-  if (custom && config.cassette?.mode !== 'replay') await checkReachable(custom.baseUrl);
+  await checkCustomEndpoint(config);
   return executeAndReport({ config, start, json: Boolean(flags.json), io });
 }

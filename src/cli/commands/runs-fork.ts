@@ -1,6 +1,6 @@
 import { parseConfigSet } from '../../config/config-sets.js';
 import { forkRun } from '../../runtime/fork-run.js';
-import { checkReachable } from '../../runtime/preflight.js';
+import { checkCustomEndpoint } from '../../runtime/preflight.js';
 import type { CliIo } from '../cli-io.js';
 import { executeAndReport } from '../execute-and-report.js';
 import { resolveCliConfig } from '../resolve-cli-config.js';
@@ -22,8 +22,7 @@ export interface RunsForkFlags extends RunnerFlags {
 export async function runsForkCommand(runId: string, flags: RunsForkFlags, io: CliIo): Promise<number> {
   const sets = (flags.set ?? []).map(parseConfigSet);
   const config = await resolveCliConfig(flags, io, { sets });
-  const custom = config.providers.custom;
-  if (custom && config.cassette?.mode !== 'replay') await checkReachable(custom.baseUrl);
+  await checkCustomEndpoint(config);
   return executeAndReport({
     config,
     start: (run) => forkRun({ config, sourceRunId: runId, fromStep: flags.fromStep, ...run }),
