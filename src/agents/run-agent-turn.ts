@@ -1,6 +1,7 @@
 import type { AgentConfig, ModelInfo } from '../config/resolved-config.js';
 import type { TranscriptMessage } from '../core/index.js';
 import type { AttemptRecord, LlmGateway } from '../llm/gateway.js';
+import type { AgentTools } from '../tools/agent-tools.js';
 import type { StepContext, StepEventInput, WorkflowStep } from '../workflow/workflow.js';
 import { buildTurnMessages } from './build-turn-messages.js';
 
@@ -16,6 +17,8 @@ export interface AgentTurnOptions {
   stream: boolean;
   timeoutMs: number;
   onTextDelta?: (agentId: string, delta: string) => void;
+  /** The agent's tools; absent or empty: one gateway call, no tool loop. */
+  tools?: AgentTools;
 }
 
 /**

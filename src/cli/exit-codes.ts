@@ -17,6 +17,7 @@ const USAGE_ERRORS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'run_leased',
   'approval_not_pending',
   'team_invalid',
+  'mcp_unavailable',
   'store',
 ]);
 

@@ -39,6 +39,8 @@ export function resolveAgents(
       ...CUSTOM_AGENT_DEFAULTS,
       capabilities: [],
       approval: false,
+      tools: [],
+      maxToolRounds: null,
       model: defaultModel,
       fallbackModels: [],
     };
@@ -54,6 +56,8 @@ export function resolveAgents(
       cache: entry.cache ?? start.cache,
       capabilities: entry.capabilities ?? [...start.capabilities],
       approval: entry.approval ?? start.approval,
+      tools: entry.tools ?? [...start.tools],
+      maxToolRounds: entry.maxToolRounds ?? start.maxToolRounds,
     };
   }
   return agents;

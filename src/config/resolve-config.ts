@@ -12,6 +12,7 @@ import { resolveLimits } from './resolve-limits.js';
 import { modelRefProblem, resolveModels } from './resolve-models.js';
 import { resolveProviders } from './resolve-providers.js';
 import { checkTeams, resolveTeams } from './resolve-teams.js';
+import { checkAgentTools, resolveTools } from './resolve-tools.js';
 import type { AgentConfig, ModelInfo, ResolvedConfig, TeamConfig } from './resolved-config.js';
 import type { FileConfig } from './schema.js';
 
@@ -90,6 +91,8 @@ export function resolveConfig({ file, env, cwd, overrides = {} }: ResolveConfigO
   }
   checkAgentModels({ agents, models, providers, config, checkPrimary: !primaryOverridden, issues });
   checkTeams(teams, agents, issues);
+  const tools = resolveTools(config.tools, cwd, issues);
+  checkAgentTools(agents, tools, issues);
 
   const defaultTeam = overrides.team ?? config.defaults?.team ?? DEFAULT_TEAM_ID;
   if (teams[defaultTeam] === undefined) {
@@ -139,6 +142,7 @@ export function resolveConfig({ file, env, cwd, overrides = {} }: ResolveConfigO
       maxProcesses: config.sandbox?.maxProcesses ?? DEFAULT_SANDBOX.maxProcesses,
       maxOutputBytes: config.sandbox?.maxOutputBytes ?? DEFAULT_SANDBOX.maxOutputBytes,
     },
+    tools,
     cassette,
   };
 }

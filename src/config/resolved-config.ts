@@ -65,6 +65,10 @@ export interface AgentConfig {
   capabilities: string[];
   /** Every output of this agent waits for a human decision. */
   approval: boolean;
+  /** Tool names as written in the config (built-in, `mcp:<server>[/<tool>]`, or registered by the library). */
+  tools: string[];
+  /** Model turns of one step that may call tools; null: `tools.maxRounds`. */
+  maxToolRounds: number | null;
 }
 
 /** Team patterns; `chat` is the spine's name for `roundrobin`. */
@@ -263,6 +267,38 @@ export interface SandboxConfig {
   maxOutputBytes: number;
 }
 
+/** An MCP server the agents' tools may come from. */
+export type McpServerConfig = {
+  /** The name in `tools.mcp`; its tools are offered as `<id>__<tool>`. */
+  id: string;
+  /** null: each tool's `readOnlyHint` decides. */
+  sideEffects: boolean | null;
+  needsApproval: boolean;
+  /** null: `tools.timeoutMs`. */
+  timeoutMs: number | null;
+  startupTimeoutMs: number;
+} & (
+  | { transport: 'stdio'; command: string; args: string[]; env: Record<string, string>; cwd: string | null }
+  | { transport: 'http'; url: string; headers: Record<string, string> }
+);
+
+/** What the agents' tools may touch, and how the tool-call loop is bounded. */
+export interface ToolsConfig {
+  /** Absolute directory the file tools are confined to; null: `<artifactsDir>/<runId>/workspace`. */
+  workspace: string | null;
+  /** Absolute paths or globs `search_notes` indexes. */
+  notes: string[];
+  /** Absolute path of the notes index (SQLite FTS5). */
+  notesIndexPath: string;
+  http: { allowHosts: string[]; timeoutMs: number; maxBytes: number };
+  timeoutMs: number;
+  maxRounds: number;
+  maxInvalidArgs: number;
+  /** Tool names whose every call waits for a human decision. */
+  approval: string[];
+  mcp: Record<string, McpServerConfig>;
+}
+
 /** The configuration after parsing, defaults and checks: nothing optional left. */
 export interface ResolvedConfig {
   /** The file it came from, or null for built-in defaults only. */
@@ -279,6 +315,7 @@ export interface ResolvedConfig {
   stream: boolean;
   cache: CacheConfig;
   sandbox: SandboxConfig;
+  tools: ToolsConfig;
   /** `--record FILE` / `--replay FILE`: write or answer from a cassette of provider exchanges; null: neither. */
   cassette: CassetteConfig | null;
 }

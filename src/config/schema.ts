@@ -87,6 +87,63 @@ export const agentFileSchema = mapping({
   capabilities: opt(textList({ what: 'capability names' })),
   /** Every output of this agent waits for a human decision (`agentmesh approve`). */
   approval: opt(flag()),
+  /**
+   * Tools the agent may call: built-in names (`read_file`, `list_files`, `write_file`, `search_notes`,
+   * `http_get`, `run_code`, `run_tests`), `mcp:<server>` (all of a server's tools) or `mcp:<server>/<tool>`,
+   * and names of tools registered through the library API.
+   */
+  tools: opt(textList({ what: 'tool names' })),
+  /** Model turns of one step that may call tools before the agent must answer. @default tools.maxRounds */
+  maxToolRounds: opt(numberIn({ min: 1, int: true })),
+});
+
+/** `tools.mcp.<server>`: an MCP server, started as a subprocess (`command`) or reached over HTTP (`url`). */
+export const mcpServerFileSchema = mapping({
+  /** stdio: the program to start, e.g. `npx`. */
+  command: opt(text({ nonEmpty: true })),
+  args: opt(textList({ what: 'arguments' })),
+  /** Extra environment of the subprocess (use `${VAR}` for secrets); the rest of ours is not passed on. */
+  env: opt(recordOf(text(), 'variable names to values')),
+  /** Working directory of the subprocess, relative to the working directory. */
+  cwd: opt(text({ nonEmpty: true })),
+  /** Streamable HTTP: the server's endpoint. */
+  url: opt(httpUrl()),
+  headers: opt(recordOf(text(), 'header names to string values')),
+  /** Whether its tools change things; absent: each tool's `readOnlyHint` decides (no hint: they do). */
+  sideEffects: opt(flag()),
+  /** Every call to this server's tools waits for a human decision. */
+  needsApproval: opt(flag()),
+  /** Per call. @default tools.timeoutMs */
+  timeoutMs: opt(numberIn({ min: 1, int: true })),
+  /** How long connecting and listing tools may take. @default 30000 */
+  startupTimeoutMs: opt(numberIn({ min: 1, int: true })),
+});
+
+/** `tools:` what the agents' tools may touch, and how the tool-call loop is bounded. */
+export const toolsFileSchema = mapping({
+  /** The directory the file tools are confined to; absent: a fresh `workspace/` in each run's artifacts. */
+  workspace: opt(text({ nonEmpty: true })),
+  /** Files, directories or globs that `search_notes` indexes (relative to the working directory). */
+  notes: opt(textList({ what: 'paths or globs' })),
+  /** Where the notes index (SQLite FTS5) is kept. @default .agentmesh/notes.db */
+  notesIndex: opt(text({ nonEmpty: true })),
+  /** `http_get`: only these hosts (exact, or `*.example.com`); off until one is listed. */
+  http: opt(
+    mapping({
+      allowHosts: opt(textList({ what: 'host names' })),
+      timeoutMs: opt(numberIn({ min: 1, int: true })),
+      maxBytes: opt(numberIn({ min: 1, int: true })),
+    }),
+  ),
+  /** Per call, for tools that do not set their own. @default 30000 */
+  timeoutMs: opt(numberIn({ min: 1, int: true })),
+  /** Model turns of one step that may call tools. @default 8 */
+  maxRounds: opt(numberIn({ min: 1, int: true })),
+  /** Invalid tool arguments sent back to the model for another try, per step. @default 2 */
+  maxInvalidArgs: opt(numberIn({ min: 0, int: true })),
+  /** Tools (by name, MCP ones with their `<server>__` prefix) whose every call waits for a human decision. */
+  approval: opt(textList({ what: 'tool names' })),
+  mcp: opt(recordOf(mcpServerFileSchema, 'server names to MCP servers ({ command } or { url })')),
 });
 
 /** `teams.<id>.nodes.<node>`: one node of a `graph` team. */
@@ -235,6 +292,7 @@ export const fileConfigSchema = mapping({
       maxOutputBytes: opt(numberIn({ min: 1024, int: true })),
     }),
   ),
+  tools: opt(toolsFileSchema),
   // Accepted now, read by later features (PII guard, telemetry, distributed workers).
   guard: opt(freeForm()),
   telemetry: opt(freeForm()),

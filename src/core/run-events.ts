@@ -104,12 +104,14 @@ export interface StepFailedEvent extends EventBase {
   willRetry?: boolean;
 }
 
-/** A step's output waits for a human decision before anything that depends on it runs. */
+/** A step's output (or one of its tool calls) waits for a human decision before it goes on. */
 export interface ApprovalRequestedEvent extends EventBase {
   type: 'approval.requested';
   approvalId: string;
   stepId: string;
   agentId: string;
+  /** Set when a tool call needs the approval (`needsApproval`), not the step's output: the call's `callId`. */
+  callId?: string;
 }
 
 /** A human decided a pending approval; a rejection sends the step back to its agent with the comment. */
@@ -180,6 +182,62 @@ export interface BreakerChangedEvent extends EventBase {
   agentId?: string;
 }
 
+/**
+ * The model asked for a tool call. Recorded (with the rest of its turn's calls) before any of them runs,
+ * so a resumed step replays the model's turn instead of asking again. `callId` is the idempotency key.
+ */
+export interface ToolCalledEvent extends EventBase {
+  type: 'tool.called';
+  stepId: string;
+  agentId: string;
+  /** `<stepId>#<index>`: unique in the run, the same on every retry and resume; side-effecting tools receive it. */
+  callId: string;
+  /** Position among all the step's tool calls, from 0, across model turns and re-runs. */
+  index: number;
+  /** Which model turn of the step asked for it, from 0. */
+  turn: number;
+  /** The provider's id of the call, which the tool message answers. */
+  toolCallId: string;
+  tool: string;
+  /** The arguments exactly as the model sent them (possibly not JSON). */
+  arguments: string;
+  /** Where the tool comes from: `builtin`, `mcp:<server>`, `custom`; `unknown` for a name no tool has. */
+  source: string;
+  sideEffects: boolean;
+  /** On the first call of a turn: the text and reasoning the model sent along with its calls, if any. */
+  assistant?: { content?: string; reasoningContent?: string };
+}
+
+/** A tool call finished; `result` is what the model sees (before it is wrapped as untrusted data). */
+export interface ToolCompletedEvent extends EventBase {
+  type: 'tool.completed';
+  stepId: string;
+  agentId: string;
+  callId: string;
+  tool: string;
+  result: string;
+  durationMs: number;
+  /** Size of `result` in UTF-8 bytes. */
+  bytes: number;
+}
+
+/**
+ * A tool call failed: unknown tool, arguments that are not valid, a timeout, a refusal (a path outside the
+ * workspace), a human's rejection, or the tool threw. The model sees `result`, marked as an error; the
+ * run goes on.
+ */
+export interface ToolFailedEvent extends EventBase {
+  type: 'tool.failed';
+  stepId: string;
+  agentId: string;
+  callId: string;
+  tool: string;
+  error: ErrorInfo;
+  /** The error result the model sees. */
+  result: string;
+  durationMs: number;
+}
+
 /** The code team's runner executed the bundle's tests in the sandbox (no LLM call). */
 export interface TestsRanEvent extends EventBase {
   type: 'tests.ran';
@@ -219,6 +277,9 @@ export type RunEvent =
   | StepFailedEvent
   | BreakerChangedEvent
   | TestsRanEvent
+  | ToolCalledEvent
+  | ToolCompletedEvent
+  | ToolFailedEvent
   | ApprovalRequestedEvent
   | ApprovalDecidedEvent
   | RunPausedEvent

@@ -28,6 +28,31 @@ export interface StepState {
   feedback?: { rejectedOutput: string; comment: string };
   /** Tokens and cost of the step's LLM calls, every attempt and execution; absent before its first call. */
   usage?: Usage;
+  /** Which execution the step's tool calls belong to: a rejected step starts over (0, then 1, …). */
+  toolEpoch: number;
+}
+
+/** One tool call of a step, folded from `tool.called` and its `tool.completed` or `tool.failed`. */
+export interface ToolCallState {
+  callId: string;
+  stepId: string;
+  agentId: string;
+  index: number;
+  turn: number;
+  toolCallId: string;
+  tool: string;
+  arguments: string;
+  source: string;
+  sideEffects: boolean;
+  assistant?: { content?: string; reasoningContent?: string };
+  /** The step's `toolEpoch` when the call was made; a call of an earlier epoch is history, not replayed. */
+  epoch: number;
+  /** `called`: asked for, no result in the log yet (it may have run when the process died). */
+  status: 'called' | 'completed' | 'failed';
+  /** What the model sees: the tool's output, or the error result. */
+  result?: string;
+  error?: ErrorInfo;
+  durationMs?: number;
 }
 
 /** A repetition detected in a run, folded from `loop.detected`. */
@@ -46,6 +71,8 @@ export interface ApprovalState {
   agentId: string;
   status: 'pending' | 'approved' | 'rejected';
   comment?: string;
+  /** Set when the approval is for a tool call rather than the step's output. */
+  callId?: string;
   requestedAt: string;
   decidedAt?: string;
 }
@@ -84,6 +111,8 @@ export interface RunState {
   speakers: Record<string, string>;
   /** Repetitions detected, in order. */
   loops: LoopState[];
+  /** Every tool call, in the order the calls were made. */
+  toolCalls: ToolCallState[];
   forkedFrom: { runId: string; step: number } | null;
   usage: Usage;
   /** LLM attempts made, successful or not. */
@@ -111,6 +140,7 @@ export function applyRunEvent(state: RunState | undefined, event: RunEvent): Run
       approvals: [],
       speakers: {},
       loops: [],
+      toolCalls: [],
       forkedFrom: event.forkedFrom ?? null,
       usage: ZERO_USAGE,
       calls: 0,
@@ -166,9 +196,35 @@ export function applyRunEvent(state: RunState | undefined, event: RunEvent): Run
             stepId: event.stepId,
             agentId: event.agentId,
             status: 'pending',
+            ...(event.callId !== undefined && { callId: event.callId }),
             requestedAt: event.at,
           },
         ],
+      };
+    case 'tool.called': {
+      const { type: _type, runId: _runId, at: _at, ...call } = event;
+      const epoch = state.steps.find((step) => step.stepId === event.stepId)?.toolEpoch ?? 0;
+      const called: ToolCallState = { ...call, epoch, status: 'called' };
+      return { ...state, toolCalls: [...state.toolCalls, called] };
+    }
+    case 'tool.completed':
+      return {
+        ...state,
+        toolCalls: updateToolCall(state.toolCalls, event.callId, {
+          status: 'completed',
+          result: event.result,
+          durationMs: event.durationMs,
+        }),
+      };
+    case 'tool.failed':
+      return {
+        ...state,
+        toolCalls: updateToolCall(state.toolCalls, event.callId, {
+          status: 'failed',
+          result: event.result,
+          error: event.error,
+          durationMs: event.durationMs,
+        }),
       };
     case 'approval.decided':
       return decideApproval(state, event);
@@ -213,6 +269,7 @@ function startStep(steps: StepState[], event: StepStartedEvent): StepState[] {
     round: event.round,
     status: 'running',
     attempts: (existing?.attempts ?? 0) + 1,
+    toolEpoch: existing?.toolEpoch ?? 0,
   };
   if (event.order) started.order = event.order;
   if (event.instruction !== undefined) started.instruction = event.instruction;
@@ -261,6 +318,11 @@ function decideApproval(state: RunState, event: ApprovalDecidedEvent): RunState 
         }
       : approval,
   );
+  const decided = state.approvals.find((approval) => approval.approvalId === event.approvalId);
+  if (decided?.callId !== undefined) {
+    // A tool call's approval: either way the step goes on (a rejected call becomes an error result).
+    return { ...state, approvals, steps: updateStep(state.steps, event.stepId, { status: 'running' }) };
+  }
   if (event.decision === 'approved') {
     return { ...state, approvals, steps: updateStep(state.steps, event.stepId, { status: 'completed' }) };
   }
@@ -274,8 +336,20 @@ function decideApproval(state: RunState, event: ApprovalDecidedEvent): RunState 
     ...state,
     approvals,
     transcript: state.transcript.filter((message) => message.stepId !== event.stepId),
-    steps: updateStep(state.steps, event.stepId, { status: 'rejected', feedback }),
+    steps: state.steps.map((step) =>
+      step.stepId === event.stepId
+        ? { ...step, status: 'rejected', feedback, toolEpoch: step.toolEpoch + 1 }
+        : step,
+    ),
   };
+}
+
+function updateToolCall(
+  calls: ToolCallState[],
+  callId: string,
+  patch: Partial<ToolCallState>,
+): ToolCallState[] {
+  return calls.map((call) => (call.callId === callId ? { ...call, ...patch } : call));
 }
 
 function addStepUsage(steps: StepState[], stepId: string, usage: Usage): StepState[] {

@@ -32,6 +32,22 @@ export const ERROR_CODES = [
   'step_timeout',
   /** --replay met a request the cassette does not hold. */
   'replay_miss',
+  /** A step stopped to wait for a human decision on one of its tool calls; it continues once decided. */
+  'step_paused',
+  /** The model called a tool the agent does not have. */
+  'tool_unknown',
+  /** A tool call's arguments are not JSON, or fail the tool's schema (`ToolArgsInvalid`). */
+  'tool_args_invalid',
+  /** A tool took longer than its timeout. */
+  'tool_timeout',
+  /** A tool refused the call: a path outside the workspace, a host not on the allowlist. */
+  'tool_refused',
+  /** A human rejected a tool call that needed approval. */
+  'tool_declined',
+  /** A tool threw, or an MCP server answered with an error. */
+  'tool_failed',
+  /** An MCP server could not be started or reached, or died. */
+  'mcp_unavailable',
   'store',
   'cancelled',
   'budget_exceeded',

@@ -1,5 +1,5 @@
 import type { ModelInfo, RetryConfig } from '../config/resolved-config.js';
-import { type ChatMessage, type Usage, ZERO_USAGE } from '../core/index.js';
+import { type ChatMessage, type ToolCall, type Usage, ZERO_USAGE } from '../core/index.js';
 import { AgentMeshError, AllModelsFailedError, LlmCallError } from '../errors/index.js';
 import { abortableSleep, type Sleep } from './abortable-sleep.js';
 import type { BreakerChange } from './breaker/circuit-breakers.js';
@@ -11,7 +11,7 @@ import { throwIfCancelled } from './cancelled-error.js';
 import { type ChatStep, callProvider, type ModelCall } from './chat-step.js';
 import { costOf, toUsage } from './cost.js';
 import { callBudgets, countsAgainstBreaker, type GatewayPolicies } from './gateway-policies.js';
-import type { ChatResult, Provider } from './provider.js';
+import type { ChatResult, Provider, ToolChoice, ToolSpec } from './provider.js';
 import type { RateLimitPermit } from './rate-limit/rate-limiter.js';
 import { DEFAULT_MAX_RETRY_AFTER_MS, retryWithBackoff } from './retry-with-backoff.js';
 import { DEFAULT_TIMEOUT_GRACE_MS, withTimeout } from './with-timeout.js';
@@ -53,6 +53,10 @@ export interface GatewayCallOptions {
   timeoutMs: number;
   signal?: AbortSignal;
   onTextDelta?: (delta: string) => void;
+  /** Tools the model may call; an answer with tool calls and no text is then a valid answer. */
+  tools?: ToolSpec[];
+  /** @default 'auto' when tools are given */
+  toolChoice?: ToolChoice;
   /** Sees every attempt, ok or not; awaited before the gateway acts on the outcome (the caller logs it). */
   onAttempt?: (record: AttemptRecord) => void | Promise<void>;
   /** A circuit breaker changed state because of this call. */
@@ -86,9 +90,11 @@ export type AttemptRecord =
       usage?: Usage;
     };
 
-/** A validated, non-empty answer. */
+/** A validated answer: non-empty text, or (when tools were offered) tool calls with possibly empty text. */
 export interface GatewayResult {
   content: string;
+  /** The tools the model called; absent when it answered with text only. */
+  toolCalls?: ToolCall[];
   reasoningContent?: string;
   /** Provider id and model id that answered (see {@link ModelInfo}). */
   provider: string;
@@ -394,7 +400,8 @@ export class LlmGateway {
   }
 
   #modelCall(options: GatewayCallOptions, model: ModelInfo, provider: Provider): ModelCall {
-    const { messages, temperature, maxTokens, stream, timeoutMs, signal, onTextDelta } = options;
+    const { messages, temperature, maxTokens, stream, timeoutMs, signal, onTextDelta, tools, toolChoice } =
+      options;
     return {
       provider,
       model,
@@ -407,6 +414,8 @@ export class LlmGateway {
         ...(stream === undefined ? {} : { stream }),
         ...(signal ? { signal } : {}),
         ...(onTextDelta ? { onTextDelta } : {}),
+        ...(tools?.length ? { tools } : {}),
+        ...(toolChoice ? { toolChoice } : {}),
       },
     };
   }

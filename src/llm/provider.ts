@@ -1,4 +1,16 @@
-import type { ChatMessage } from '../core/index.js';
+import type { ChatMessage, ToolCall } from '../core/index.js';
+
+/** A tool as offered to a model: the function name, what it does, and a JSON Schema of its arguments object. */
+export interface ToolSpec {
+  /** `^[a-zA-Z0-9_-]{1,64}$`, as every provider requires. */
+  name: string;
+  description: string;
+  /** A JSON Schema with `type: "object"`. */
+  parameters: Record<string, unknown>;
+}
+
+/** Whether the model may call tools this turn: `none` forces a text answer (tools stay declared). */
+export type ToolChoice = 'auto' | 'none' | 'required';
 
 /** One request to one model of one provider: a single attempt, no retries. */
 export interface ChatRequest {
@@ -14,6 +26,10 @@ export interface ChatRequest {
   signal?: AbortSignal;
   /** Called with each text fragment while streaming. */
   onTextDelta?: (delta: string) => void;
+  /** Tools the model may call (OpenAI-style `tools`); absent or empty: none. */
+  tools?: ToolSpec[];
+  /** @default 'auto' when tools are given */
+  toolChoice?: ToolChoice;
 }
 
 /** Token usage as a provider reported it, before our pricing is applied. */
@@ -32,6 +48,8 @@ export interface ProviderUsage {
 /** A complete answer from one attempt. `content` may be empty: the gateway decides what that means. */
 export interface ChatResult {
   content: string | null;
+  /** The tool calls of the answer, assembled (streamed deltas joined by index); absent when none. */
+  toolCalls?: ToolCall[];
   reasoningContent?: string;
   finishReason: string | null;
   /** The model that answered, as the provider reports it. */

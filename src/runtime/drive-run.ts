@@ -5,6 +5,7 @@ import type { RunState } from '../core/index.js';
 import type { LlmGateway } from '../llm/gateway.js';
 import type { RunStore } from '../store/run-store.js';
 import { teamWorkflow } from '../teams/team-workflow.js';
+import type { Toolbox } from '../tools/agent-tools.js';
 import { ConcurrencyLimits } from '../workflow/concurrency-limits.js';
 import { executeRun } from '../workflow/execute-run.js';
 import type { RunRecorder } from '../workflow/run-recorder.js';
@@ -33,6 +34,8 @@ export interface DriveRunOptions {
   signal: AbortSignal;
   onTextDelta?: (agentId: string, delta: string) => void;
   sandbox?: Sandbox;
+  /** The run's tools; the caller opens it (MCP servers start) and closes it. */
+  toolbox?: Toolbox;
   limits?: ConcurrencyLimits;
   now?: () => Date;
   /** Runs once the lease is held and appends are fenced, before any step (e.g. record `run.resumed`). */
@@ -63,6 +66,7 @@ export async function driveRun(options: DriveRunOptions): Promise<DrivenRun> {
       now,
       ...(options.onTextDelta && { onTextDelta: options.onTextDelta }),
       ...(options.sandbox && { sandbox: options.sandbox }),
+      ...(options.toolbox && { toolbox: options.toolbox }),
     });
     const runSignal = AbortSignal.any([signal, leaseLost.signal]);
     setMaxListeners(0, runSignal);

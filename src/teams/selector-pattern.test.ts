@@ -19,6 +19,8 @@ function agent(id: string, capabilities: string[]): AgentConfig {
     cache: false,
     capabilities,
     approval: false,
+    tools: [],
+    maxToolRounds: null,
   };
 }
 

@@ -3,6 +3,7 @@ import type { Sandbox } from '../code/sandbox/sandbox.js';
 import type { ModelInfo, ResolvedConfig, TeamConfig } from '../config/resolved-config.js';
 import { AgentMeshError } from '../errors/index.js';
 import type { LlmGateway } from '../llm/gateway.js';
+import type { Toolbox } from '../tools/agent-tools.js';
 import type { StepContext, Workflow, WorkflowStep } from '../workflow/workflow.js';
 import { chatPattern } from './chat-pattern.js';
 import { codeTeamWorkflow } from './code-team.js';
@@ -28,6 +29,8 @@ export interface TeamWorkflowOptions {
   sandbox?: Sandbox;
   /** The clock of wall-clock termination conditions. */
   now?: () => Date;
+  /** The run's tools (built by the runtime when it starts the run); absent: no agent has tools. */
+  toolbox?: Toolbox;
 }
 
 /** Compiles a team into a workflow: its pattern schedules the steps, each step is one agent call. */
@@ -39,6 +42,7 @@ export function teamWorkflow({
   onTextDelta,
   sandbox,
   now = () => new Date(),
+  toolbox,
 }: TeamWorkflowOptions): Workflow {
   const runTurn = async (step: WorkflowStep, context: StepContext) => {
     const agent = config.agents[step.agentId];
@@ -48,8 +52,10 @@ export function teamWorkflow({
         message: `Team "${team.id}" schedules agent "${step.agentId}", which is not configured; define it under agents: in agentmesh.yaml.`,
       });
     }
+    const tools = toolbox?.forAgent(agent.id);
     return runAgentTurn({
       agent,
+      ...(tools && { tools }),
       models: [agent.model, ...agent.fallbackModels].map((ref) => modelFor(config, ref)),
       gateway,
       task,

@@ -45,7 +45,8 @@ interface StepFailure {
  * transaction before anything that depends on it is scheduled, so a resumed run reads completed steps
  * back instead of running them again. A failed step (after its retries) aborts the others and ends the
  * run `failed`; cancellation ends it `cancelled`; both stay resumable. When only human approvals are
- * left, the run pauses as `awaiting_approval`.
+ * left, the run pauses as `awaiting_approval`. A step may pause itself mid-way (a tool call waits for
+ * approval) by recording `approval.requested` and throwing `step_paused`; it runs again once decided.
  */
 export async function executeRun(options: ExecuteRunOptions): Promise<RunState> {
   const { recorder, workflow, signal, maxCostUsd = null, now = () => new Date() } = options;
@@ -139,6 +140,8 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunState> 
         return;
       }
       const { error } = outcome;
+      // The step recorded its own `approval.requested` (a tool call waits for a human): it is held, not failed.
+      if (error.code === 'step_paused') return;
       if (error.code === 'lease_lost' || error.code === 'store') throw error;
       const willRetry = attempt <= retries && error.isRetryable && !runSignal.aborted;
       await recorder.record({

@@ -55,3 +55,24 @@ export const DEFAULT_STREAM = false;
 
 /** Store locations relative to the working directory. */
 export const DEFAULT_STORE = { path: '.agentmesh/agentmesh.db', artifactsDir: '.agentmesh/runs' } as const;
+
+/** Built-in tools an agent can be given by name (`agents.<id>.tools`). */
+export const BUILTIN_TOOL_NAMES = [
+  'read_file',
+  'list_files',
+  'write_file',
+  'search_notes',
+  'http_get',
+  'run_code',
+  'run_tests',
+] as const;
+
+/** Tool-loop bounds and tool limits when `tools:` says nothing. */
+export const DEFAULT_TOOLS = {
+  notesIndex: '.agentmesh/notes.db',
+  http: { timeoutMs: 10_000, maxBytes: 200_000 },
+  timeoutMs: 30_000,
+  maxRounds: 8,
+  maxInvalidArgs: 2,
+  mcpStartupTimeoutMs: 30_000,
+} as const;

@@ -1,5 +1,7 @@
 import OpenAI from 'openai';
+import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { ProviderConfig } from '../../config/resolved-config.js';
+import type { ChatMessage } from '../../core/index.js';
 import { LlmCallError } from '../../errors/index.js';
 import { throwIfCancelled } from '../cancelled-error.js';
 import { type Deadline, startDeadline } from '../deadline.js';
@@ -166,9 +168,13 @@ export class OpenAiCompatibleProvider implements Provider {
   #body(request: ChatRequest) {
     return {
       model: request.model,
-      // Only role and content go back. DeepSeek wants `reasoning_content` returned only on turns that
-      // made tool calls; we send no tools yet, so reasoning stays out of the prompt (and the bill).
-      messages: request.messages.map(({ role, content }) => ({ role, content })),
+      messages: request.messages.map(toWireMessage),
+      ...(request.tools?.length
+        ? {
+            tools: request.tools.map((tool) => ({ type: 'function' as const, function: tool })),
+            tool_choice: request.toolChoice ?? 'auto',
+          }
+        : {}),
       ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
       // `max_tokens` rather than `max_completion_tokens`: DeepSeek, OpenRouter and local servers all take it.
       ...(request.maxTokens === undefined ? {} : { max_tokens: request.maxTokens }),
@@ -199,5 +205,32 @@ export class OpenAiCompatibleProvider implements Provider {
       model: request.model,
       isRetryable: true,
     });
+  }
+}
+
+/**
+ * One message in the OpenAI wire format. DeepSeek wants `reasoning_content` back only on assistant turns
+ * that called tools (within the same step); elsewhere reasoning stays out of the prompt (and the bill).
+ */
+function toWireMessage(message: ChatMessage): ChatCompletionMessageParam {
+  switch (message.role) {
+    case 'tool':
+      return { role: 'tool', tool_call_id: message.toolCallId ?? '', content: message.content };
+    case 'assistant': {
+      if (!message.toolCalls?.length) return { role: 'assistant', content: message.content };
+      const calls = message.toolCalls.map((call) => ({
+        id: call.id,
+        type: 'function' as const,
+        function: { name: call.name, arguments: call.arguments },
+      }));
+      return {
+        role: 'assistant',
+        content: message.content === '' ? null : message.content,
+        tool_calls: calls,
+        ...(message.reasoningContent ? { reasoning_content: message.reasoningContent } : {}),
+      } as ChatCompletionMessageParam;
+    }
+    default:
+      return { role: message.role, content: message.content };
   }
 }
