@@ -13,6 +13,7 @@ import { buildUsage, type SimTokenCounts, simCostUsd } from './sim-usage.js';
 import type { ResolvedSimulatorOptions } from './simulator-options.js';
 import { planStream } from './stream-plan.js';
 import { type StreamFault, sendStream } from './stream-response.js';
+import type { SimToolScript } from './tool-script.js';
 
 /** The mutable state one simulator shares across its requests. */
 export interface SimulatorState {
@@ -23,6 +24,8 @@ export interface SimulatorState {
   log: SimRequestLog;
   /** Epoch ms, for the request log. */
   now: () => number;
+  /** Tool calls scripted by a test (`scriptTools`, `POST /sim/tool-script`); a request keeps the one it arrived under. */
+  toolScript: SimToolScript | undefined;
 }
 
 /** Handles `POST /v1/chat/completions`: validate, maybe inject a fault, answer (streamed or not). */
@@ -51,7 +54,7 @@ export async function handleChatCompletions(
   const parsed = parseChatRequest(raw);
   if (!parsed.ok) return reject(res, record, 400, parsed.message);
   const { request } = parsed;
-  const { options } = state;
+  const { options, toolScript } = state;
   const fault = decideFault(options, index, forced);
   if (fault) state.stats.failures++;
   record.model = request.model;
@@ -87,6 +90,7 @@ export async function handleChatCompletions(
     seed: options.seed,
     cache: state.cache,
     empty: fault === 'empty',
+    ...(toolScript ? { toolScript } : {}),
   });
   const usage = buildUsage(options.style, composed.counts);
   const streamFault = asStreamFault(fault);

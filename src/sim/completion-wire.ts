@@ -1,4 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { SimToolCall } from './chat-request.js';
+import type { SimAnswer } from './role-answers.js';
 import type { SimStyle } from './simulator-options.js';
 
 /** What every body and chunk of one response shares. */
@@ -25,12 +27,18 @@ export function newCompletionId(style: SimStyle, now: Date = new Date()): string
 /** A non-streaming `chat.completion` body. */
 export function completionBody(
   meta: CompletionMeta,
-  answer: { content: string; reasoning: string },
+  answer: SimAnswer,
   finishReason: string,
   usage: Record<string, unknown>,
 ): Record<string, unknown> {
   const { style } = meta;
-  const message: Record<string, unknown> = { role: 'assistant', content: answer.content };
+  const calls = answer.toolCalls ?? [];
+  // A tool-call turn has `content: null`, as OpenAI-compatible servers send it.
+  const message: Record<string, unknown> = {
+    role: 'assistant',
+    content: calls.length > 0 && answer.content === '' ? null : answer.content,
+  };
+  if (calls.length > 0) message.tool_calls = calls.map(wireToolCall);
   if (style === 'deepseek') message.reasoning_content = answer.reasoning;
   if (style === 'openrouter') Object.assign(message, { refusal: null, reasoning: null });
   if (style === 'openai') Object.assign(message, { refusal: null, annotations: [] });
@@ -42,6 +50,11 @@ export function completionBody(
     system_fingerprint: fingerprint(style),
     usage,
   };
+}
+
+/** A tool call in the OpenAI wire shape of a non-streamed message. */
+export function wireToolCall(call: SimToolCall): Record<string, unknown> {
+  return { id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } };
 }
 
 /** A `chat.completion.chunk` with one choice carrying `delta`. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { SimMessage } from './chat-request.js';
-import { countTokens } from './sim-usage.js';
+import { messageTokens } from './sim-usage.js';
 
 /** DeepSeek's original cache storage unit: hits are counted in whole 64-token blocks. */
 const CACHE_UNIT_TOKENS = 64;
@@ -21,7 +21,8 @@ export class PrefixCache {
     let tokens = 0;
     let best = 0;
     hashes.forEach((hash, i) => {
-      tokens += countTokens(messages[i]?.content ?? '');
+      const message = messages[i];
+      tokens += message ? messageTokens(message) : 0;
       if (this.seen.has(hash)) best = tokens;
     });
     return Math.floor(best / CACHE_UNIT_TOKENS) * CACHE_UNIT_TOKENS;
@@ -50,6 +51,8 @@ function prefixHashes(model: string, messages: readonly SimMessage[]): string[] 
       .update(m.role)
       .update('\0')
       .update(m.content)
+      // Tool-call turns have no text: their calls (and a tool message's call id) tell them apart.
+      .update(m.toolCalls || m.toolCallId ? `\0${JSON.stringify([m.toolCalls, m.toolCallId])}` : '')
       .digest('hex');
     return previous;
   });

@@ -1,3 +1,4 @@
+import type { SimToolCall } from './chat-request.js';
 import { coderAnswer, codeTeamCoderAnswer, debuggerAnswer, testerAnswer } from './code-answers.js';
 import type { Conversation, SimRole } from './conversation.js';
 import {
@@ -12,10 +13,12 @@ import { pick } from './seeded-random.js';
 import { SELECT_REQUEST, selectorAnswer } from './selector-answers.js';
 import { keywords, shortTask, snakeName } from './task-words.js';
 
-/** What the simulated model says: the answer and, for DeepSeek, its reasoning. */
+/** What the simulated model says: the answer, for DeepSeek its reasoning, and any tool calls. */
 export interface SimAnswer {
   content: string;
   reasoning: string;
+  /** Present on a tool-call turn (then `content` is ''). */
+  toolCalls?: SimToolCall[];
 }
 
 /** A deterministic, role-aware answer; `variant` (from the seed and the request) picks the wording. */

@@ -1,5 +1,6 @@
 import type { SimRequestRecord } from './sim-request-log.js';
 import type { SimRuntimeOptions } from './simulator-options.js';
+import type { SimToolScript } from './tool-script.js';
 
 /** The control base of a simulator from its client URL: `http://127.0.0.1:N/v1` → `http://127.0.0.1:N/sim`. */
 export function simControlUrl(simUrl: string): string {
@@ -27,4 +28,25 @@ export async function configureSim(
   const body = (await res.json()) as SimRuntimeOptions & { error?: { message: string } };
   if (!res.ok) throw new Error(`POST /sim/config: ${body.error?.message}`);
   return body;
+}
+
+/**
+ * Scripts the tool calls of a simulator running elsewhere via `POST /sim/tool-script` (replacing any
+ * earlier script); `null` clears it (`DELETE /sim/tool-script`). Resolves to the script now in force.
+ */
+export async function scriptSimTools(
+  simUrl: string,
+  script: SimToolScript | null,
+): Promise<SimToolScript | null> {
+  const res = await fetch(`${simControlUrl(simUrl)}/tool-script`, {
+    method: script === null ? 'DELETE' : 'POST',
+    ...(script === null
+      ? {}
+      : { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(script) }),
+  });
+  const body = (await res.json()) as { script?: SimToolScript | null; error?: { message: string } };
+  if (!res.ok || body.script === undefined) {
+    throw new Error(`${script === null ? 'DELETE' : 'POST'} /sim/tool-script: ${body.error?.message}`);
+  }
+  return body.script;
 }

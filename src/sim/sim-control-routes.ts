@@ -4,11 +4,13 @@ import type { SimulatorState } from './chat-completions.js';
 import { openAiErrorBody } from './error-bodies.js';
 import { readBody, sendJson } from './http-io.js';
 import { reconfigureSimulator, runtimeOptionsOf } from './simulator-options.js';
+import { parseToolScript, type SimToolScript } from './tool-script.js';
 
 /**
  * The control routes, for tests that run the simulator as a subprocess:
  * `GET /sim/requests[?after=N]` (the request log), `GET /sim/stats`, `GET /sim/config` and
- * `POST /sim/config` (a JSON object of run-time options; 400 naming the problem when invalid).
+ * `POST /sim/config` (a JSON object of run-time options; 400 naming the problem when invalid),
+ * `GET`/`POST`/`DELETE /sim/tool-script` (read, set or clear the scripted tool calls; see {@link SimToolScript}).
  */
 export async function handleSimControl(
   req: IncomingMessage,
@@ -29,6 +31,14 @@ export async function handleSimControl(
     return sendJson(res, 200, runtimeOptionsOf(state.options));
   }
   if (req.method === 'POST' && path === '/sim/config') return configure(req, res, state);
+  if (path === '/sim/tool-script') {
+    if (req.method === 'POST') return setToolScript(req, res, state);
+    if (req.method === 'DELETE') state.toolScript = undefined;
+    if (req.method === 'GET' || req.method === 'DELETE') {
+      req.resume();
+      return sendJson(res, 200, { script: state.toolScript ?? null });
+    }
+  }
   req.resume();
   sendJson(
     res,
@@ -52,4 +62,25 @@ async function configure(req: IncomingMessage, res: ServerResponse, state: Simul
     return sendJson(res, 400, openAiErrorBody(error.message));
   }
   sendJson(res, 200, runtimeOptionsOf(state.options));
+}
+
+async function setToolScript(
+  req: IncomingMessage,
+  res: ServerResponse,
+  state: SimulatorState,
+): Promise<void> {
+  const raw = await readBody(req);
+  let json: unknown;
+  try {
+    json = JSON.parse(raw ?? '');
+  } catch {
+    return sendJson(res, 400, openAiErrorBody('POST /sim/tool-script needs a JSON object body.'));
+  }
+  try {
+    state.toolScript = parseToolScript(json);
+  } catch (error) {
+    if (!isAgentMeshError(error)) throw error;
+    return sendJson(res, 400, openAiErrorBody(error.message));
+  }
+  sendJson(res, 200, { script: state.toolScript });
 }

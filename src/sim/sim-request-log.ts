@@ -35,19 +35,31 @@ export interface SimRequestRecord {
 export const DEFAULT_REQUEST_LOG_LIMIT = 100_000;
 
 /**
- * sha256 (hex) of the canonical JSON (keys sorted) of what decides an answer: model, messages (role and
- * flattened text), temperature and max tokens. Two requests with the same hash are the same call sent
- * twice, whatever their stream flag or wire details; tests use it to prove no completed call is repeated.
+ * sha256 (hex) of the canonical JSON (keys sorted) of what decides an answer: model, messages (role,
+ * flattened text, tool calls, tool call id), temperature, max tokens, offered tool names and tool choice.
+ * Two requests with the same hash are the same call sent twice, whatever their stream flag or wire details;
+ * tests use it to prove no completed call is repeated.
  */
 export function requestBodyHash(
-  request: Pick<SimChatRequest, 'model' | 'messages' | 'temperature' | 'maxTokens'>,
+  request: Pick<SimChatRequest, 'model' | 'messages' | 'temperature' | 'maxTokens'> &
+    Partial<Pick<SimChatRequest, 'tools' | 'toolChoice'>>,
 ): string {
   // Keys are written in sorted order, so JSON.stringify already gives the canonical form (and is native-fast).
+  // Tool fields join only when present, so a call without tools hashes as it always did.
   const identity = {
     maxTokens: request.maxTokens ?? null,
-    messages: request.messages.map(({ role, content }) => ({ content, role })),
+    messages: request.messages.map(({ role, content, toolCalls, toolCallId }) => ({
+      content,
+      role,
+      ...(toolCallId === undefined ? {} : { toolCallId }),
+      ...(toolCalls === undefined
+        ? {}
+        : { toolCalls: toolCalls.map(({ id, name, arguments: args }) => ({ arguments: args, id, name })) }),
+    })),
     model: request.model,
     temperature: request.temperature ?? null,
+    ...(request.toolChoice === undefined ? {} : { toolChoice: request.toolChoice }),
+    ...(request.tools?.length ? { tools: request.tools } : {}),
   };
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex');
 }

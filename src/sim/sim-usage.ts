@@ -1,3 +1,4 @@
+import type { SimMessage } from './chat-request.js';
 import type { SimStyle } from './simulator-options.js';
 
 /** DeepSeek V3 list prices in USD per 1M tokens, used for OpenRouter's `usage.cost`. */
@@ -6,6 +7,12 @@ export const SIM_PRICES_PER_1M = { input: 0.27, cachedInput: 0.07, output: 1.1 }
 /** The simulator's tokenizer: one token per four characters, rounded up. */
 export function countTokens(text: string): number {
   return Math.ceil(text.length / 4);
+}
+
+/** Tokens of one message as sent: its text plus the arguments of the tools it called. */
+export function messageTokens(message: SimMessage): number {
+  const calls = message.toolCalls ?? [];
+  return calls.reduce((sum, call) => sum + countTokens(call.arguments), countTokens(message.content));
 }
 
 /** Token counts of one answered request. */

@@ -14,12 +14,15 @@ import {
   type SimRuntimeOptions,
   type SimulatorOptions,
 } from './simulator-options.js';
+import { parseToolScript, type SimToolScript } from './tool-script.js';
 
-export { configureSim, fetchSimRequests, simControlUrl } from './sim-control-client.js';
+export { configureSim, fetchSimRequests, scriptSimTools, simControlUrl } from './sim-control-client.js';
 export type { SimFault } from './sim-fault.js';
 export type { SimRequestRecord } from './sim-request-log.js';
 export type { SimRuntimeOptions, SimStyle, SimulatorOptions } from './simulator-options.js';
 export { SIM_RUNTIME_OPTIONS } from './simulator-options.js';
+export type { SimScriptedCall, SimToolScript } from './tool-script.js';
+export { MAX_DIRECTIVE_REASKS } from './tool-turn.js';
 
 /** A simulator that is listening; close it when done. */
 export interface RunningSimulator {
@@ -36,6 +39,12 @@ export interface RunningSimulator {
    * Throws a `usage` error for other options or bad values, changing nothing. Returns the options now in force.
    */
   configure(partial: Partial<SimRuntimeOptions>): SimRuntimeOptions;
+  /**
+   * Scripts the tool calls of requests arriving from now on (replacing any earlier script); `null` clears it.
+   * Also `POST /sim/tool-script` / `DELETE /sim/tool-script`. Throws a `usage` error for an invalid script.
+   * @example sim.scriptTools({ turns: [{ calls: [{ name: 'read_file', arguments: { path: 'a.txt' } }] }] })
+   */
+  scriptTools(script: SimToolScript | null): void;
   /** Stops listening and drops every open connection, hung ones included. Idempotent. */
   close(): Promise<void>;
 }
@@ -53,6 +62,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     stats: { requests: 0, failures: 0 },
     log: new SimRequestLog(resolved.requestLogLimit),
     now: Date.now,
+    toolScript: undefined,
   };
   const server = createServer((req, res) => {
     route(req, res, state).catch((error: unknown) => {
@@ -70,6 +80,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     configure: (partial) => {
       state.options = reconfigureSimulator(state.options, partial);
       return runtimeOptionsOf(state.options);
+    },
+    scriptTools: (script) => {
+      state.toolScript = script === null ? undefined : parseToolScript(script);
     },
     close: () => {
       closing ??= new Promise<void>((resolve) => {

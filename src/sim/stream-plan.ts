@@ -1,3 +1,4 @@
+import type { SimToolCall } from './chat-request.js';
 import { type CompletionMeta, deltaChunk, usageChunk } from './completion-wire.js';
 import type { SimAnswer } from './role-answers.js';
 
@@ -7,7 +8,7 @@ export interface StreamPlan {
   opening: string[];
   /** The first data frame (`delta.role`). */
   head: string;
-  /** Reasoning then content frames; latency is spread over them. */
+  /** Reasoning, content, then tool-call frames; latency is spread over them. */
   body: string[];
   /** How many of `body` carry reasoning (they come first). */
   reasoningFrames: number;
@@ -17,6 +18,9 @@ export interface StreamPlan {
 
 /** Words per streamed chunk: small enough to look like a token stream, few enough to stay cheap. */
 const WORDS_PER_CHUNK = 3;
+
+/** Characters of tool-call arguments per streamed chunk, about what providers send. */
+export const TOOL_ARGUMENT_CHARS_PER_CHUNK = 8;
 
 /** One SSE `data:` frame holding `value` as JSON. */
 export function dataFrame(value: unknown): string {
@@ -60,12 +64,13 @@ export function planStream(
       ),
     ),
   ];
+  body.push(...toolCallFrames(meta, answer.toolCalls ?? []));
   if (style === 'openrouter' && body.length > 1) {
     // OpenRouter interleaves keep-alive comments with data; clients must skip them anywhere.
     const middle = Math.floor(body.length / 2);
     body[middle] = commentFrame('OPENROUTER PROCESSING') + body[middle];
   }
-  const finishChunk = deltaChunk(meta, { content: '' }, finishReason);
+  const finishChunk = deltaChunk(meta, answer.toolCalls?.length ? {} : { content: '' }, finishReason);
   // DeepSeek puts usage on the finish chunk; OpenRouter (always) and OpenAI (on request) add a chunk.
   if (style === 'deepseek') finishChunk.usage = usage;
   const finish = [dataFrame(finishChunk)];
@@ -80,6 +85,26 @@ export function planStream(
     reasoningFrames: reasoning.length,
     finish,
   };
+}
+
+/**
+ * Tool calls as `delta.tool_calls` chunks (wire reference §1.5): per call, one chunk with index, id, type,
+ * name and empty arguments, then the arguments in pieces of {@link TOOL_ARGUMENT_CHARS_PER_CHUNK} characters.
+ */
+function toolCallFrames(meta: CompletionMeta, calls: readonly SimToolCall[]): string[] {
+  return calls.flatMap((call, index) => {
+    const head = { index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } };
+    const pieces: string[] = [];
+    for (let at = 0; at < call.arguments.length; at += TOOL_ARGUMENT_CHARS_PER_CHUNK) {
+      pieces.push(call.arguments.slice(at, at + TOOL_ARGUMENT_CHARS_PER_CHUNK));
+    }
+    return [
+      dataFrame(deltaChunk(meta, { tool_calls: [head] })),
+      ...pieces.map((piece) =>
+        dataFrame(deltaChunk(meta, { tool_calls: [{ index, function: { arguments: piece } }] })),
+      ),
+    ];
+  });
 }
 
 function openingComments(style: CompletionMeta['style']): string[] {
