@@ -1,9 +1,11 @@
-import type { AgentConfig, ModelInfo } from '../config/resolved-config.js';
+import type { AgentConfig, ModelInfo, RepetitionConfig } from '../config/resolved-config.js';
 import type { TranscriptMessage } from '../core/index.js';
-import type { AttemptRecord, LlmGateway } from '../llm/gateway.js';
+import type { LlmGateway } from '../llm/gateway.js';
 import type { AgentTools } from '../tools/agent-tools.js';
 import type { StepContext, StepEventInput, WorkflowStep } from '../workflow/workflow.js';
 import { buildTurnMessages } from './build-turn-messages.js';
+import { answerEvents, callAgentModel } from './call-agent-model.js';
+import { runToolLoop } from './tool-loop.js';
 
 /** Options for {@link runAgentTurn}. */
 export interface AgentTurnOptions {
@@ -19,13 +21,18 @@ export interface AgentTurnOptions {
   onTextDelta?: (agentId: string, delta: string) => void;
   /** The agent's tools; absent or empty: one gateway call, no tool loop. */
   tools?: AgentTools;
+  /**
+   * The team's repetition conditions (termination `repetition`): a tool call repeating one of the step's
+   * recent calls within a condition's `toolCallWindow` is refused (see settleToolTurn). @default []
+   */
+  toolRepetition?: readonly RepetitionConfig[];
 }
 
 /**
  * One agent turn: assemble the prompt and call the gateway (which retries and falls back). Failed
  * attempts are recorded at once; the accepted attempt and the message are returned, for the executor
  * to store in one transaction with the step's completion. A failure throws; nothing but a validated,
- * non-empty answer ever becomes a message.
+ * non-empty answer ever becomes a message. With tools, the turn is a tool-call loop ({@link runToolLoop}).
  */
 export async function runAgentTurn(options: AgentTurnOptions): Promise<StepEventInput[]> {
   const { agent, context, step } = options;
@@ -38,46 +45,11 @@ export async function runAgentTurn(options: AgentTurnOptions): Promise<StepEvent
     ...(step.instruction && { instruction: step.instruction }),
     ...(feedback && { feedback }),
   });
-  let accepted: StepEventInput | undefined;
-  const result = await options.gateway.call({
-    agentId: agent.id,
-    runId: context.runId,
-    cache: agent.cache,
-    models: options.models,
-    messages,
-    temperature: agent.temperature,
-    maxTokens: agent.maxTokens,
-    stream: options.stream,
-    timeoutMs: options.timeoutMs,
-    signal: context.signal,
-    ...(options.onTextDelta && { onTextDelta: (delta: string) => options.onTextDelta?.(agent.id, delta) }),
-    onAttempt: async (attempt) => {
-      if (attempt.ok) accepted = attemptEvent(step, attempt);
-      else await context.record(attemptEvent(step, attempt));
-    },
-    onBreakerChange: async ({ provider, model, state }) => {
-      await context.record({
-        type: 'breaker.changed',
-        provider,
-        model,
-        state,
-        stepId: step.stepId,
-        agentId: agent.id,
-      });
-    },
-  });
-  if (!accepted) throw new Error('The gateway returned an answer without reporting its attempt');
-  return [
-    accepted,
-    {
-      type: 'message.added',
-      stepId: step.stepId,
-      agentId: agent.id,
-      content: result.content,
-      ...(result.reasoningContent && { reasoningContent: result.reasoningContent }),
-      model: `${result.provider}:${result.model}`,
-    },
-  ];
+  const { tools } = options;
+  if (tools && tools.definitions.length > 0) {
+    return runToolLoop({ ...options, tools, messages, repetition: options.toolRepetition ?? [] });
+  }
+  return answerEvents(step, await callAgentModel(options, messages));
 }
 
 /** What a step sees: its inputs in the order given, or the whole transcript when it names none. */
@@ -91,32 +63,4 @@ export function visibleTranscript(
     byStep.set(message.stepId, [...(byStep.get(message.stepId) ?? []), message]);
   }
   return inputs.flatMap((stepId) => byStep.get(stepId) ?? []);
-}
-
-function attemptEvent(step: WorkflowStep, attempt: AttemptRecord) {
-  const base = {
-    stepId: step.stepId,
-    agentId: step.agentId,
-    provider: attempt.provider,
-    model: attempt.model,
-    attempt: attempt.attempt,
-    latencyMs: attempt.latencyMs,
-  };
-  if (attempt.ok) {
-    return {
-      ...base,
-      type: 'llm.completed' as const,
-      usage: attempt.usage,
-      ...(attempt.requestId && { requestId: attempt.requestId }),
-      ...(attempt.finishReason && { finishReason: attempt.finishReason }),
-      ...(attempt.cached && { cached: true, savedUsd: attempt.savedUsd ?? 0 }),
-    };
-  }
-  return {
-    ...base,
-    type: 'llm.failed' as const,
-    error: attempt.error.toInfo(),
-    ...(attempt.error.status !== undefined && { status: attempt.error.status }),
-    ...(attempt.usage && { usage: attempt.usage }),
-  };
 }
