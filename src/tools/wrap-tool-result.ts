@@ -24,7 +24,7 @@ export const TOOL_RESULTS_ARE_DATA =
  * the wrapper early (a closing tag inside it is escaped), so text a tool returns stays inside its label.
  */
 export function wrapToolResult({ tool, callId, status, content }: WrapToolResultOptions): string {
-  const body = content.replace(/<(\/?)tool_result/gi, '&lt;$1tool_result');
+  const body = content.replace(/<(\/?tool_result)/gi, '&lt;$1');
   return `<tool_result name="${attribute(tool)}" call="${attribute(callId)}" status="${status}">\n${body}\n</tool_result>`;
 }
 
