@@ -15,6 +15,7 @@ import { pipelinePattern } from './pipeline-pattern.js';
 import { reviewLoopPattern } from './review-loop-pattern.js';
 import { selectionEvents, selectorPattern } from './selector-pattern.js';
 import type { TeamPattern } from './team-pattern.js';
+import { repetitionConditions } from './termination/evaluate-termination.js';
 import { withLoopEvents } from './termination/loop-events.js';
 import { withTermination } from './termination/with-termination.js';
 
@@ -44,6 +45,8 @@ export function teamWorkflow({
   now = () => new Date(),
   toolbox,
 }: TeamWorkflowOptions): Workflow {
+  // A repeated tool call (same tool, same arguments) within a step is refused under these conditions.
+  const toolRepetition = team.termination ? repetitionConditions(team.termination) : [];
   const runTurn = async (step: WorkflowStep, context: StepContext) => {
     const agent = config.agents[step.agentId];
     if (!agent) {
@@ -55,7 +58,7 @@ export function teamWorkflow({
     const tools = toolbox?.forAgent(agent.id);
     return runAgentTurn({
       agent,
-      ...(tools && { tools }),
+      ...(tools && { tools, toolRepetition }),
       models: [agent.model, ...agent.fallbackModels].map((ref) => modelFor(config, ref)),
       gateway,
       task,
