@@ -205,11 +205,15 @@ describe('OpenAiCompatibleProvider, streaming', () => {
     expect(server?.requests[0]?.body).not.toHaveProperty('stream_options');
   });
 
-  it('survives tool-call fragments and returns null content for the gateway to judge', async () => {
+  it('assembles the two streamed tool calls of the fixture by index, with null content for the gateway to judge', async () => {
     const provider = await providerServing([fixtureReply('openrouter-stream-tool-calls.sse')]);
     const result = await provider.chat(request({ stream: true }));
     expect(result).toMatchObject({
       content: null,
+      toolCalls: [
+        { id: 'call_fixture_01', name: 'get_weather', arguments: '{"city": "Paris", "unit": "celsius"}' },
+        { id: 'call_fixture_02', name: 'get_time', arguments: '{"tz": "Europe/Paris"}' },
+      ],
       finishReason: 'tool_calls',
       requestId: 'gen-FIXTURE-0003',
     });

@@ -10,6 +10,7 @@ import { httpCallError, requestIdOf } from './http-call-error.js';
 import { parseProviderUsage } from './parse-provider-usage.js';
 import { readChatStream, TextDeltaCallbackError } from './read-chat-stream.js';
 import { toLlmCallError } from './to-llm-call-error.js';
+import { parseToolCalls } from './tool-call-wire.js';
 import { isRecord, reasoningOf, type WireCompletion, type WireError } from './wire-types.js';
 
 /** How long `listModels` waits for `GET /models`. */
@@ -115,9 +116,11 @@ export class OpenAiCompatibleProvider implements Provider {
       throw this.#errorInBody(request, choice.error ?? {}, response.headers);
     }
     const reasoningContent = reasoningOf(choice.message);
+    const toolCalls = parseToolCalls(choice.message?.tool_calls);
     const requestId = requestIdOf(response.headers) ?? completion.id;
     return {
       content: typeof choice.message?.content === 'string' ? choice.message.content : null,
+      ...(toolCalls ? { toolCalls } : {}),
       ...(reasoningContent ? { reasoningContent } : {}),
       finishReason: choice.finish_reason ?? null,
       model: completion.model ?? request.model,
@@ -157,6 +160,8 @@ export class OpenAiCompatibleProvider implements Provider {
     const requestId = requestIdOf(response.headers) ?? stream.id;
     return {
       content: stream.content,
+      // A stream that ends after its tool calls with a finish_reason is complete, text or not.
+      ...(stream.toolCalls ? { toolCalls: stream.toolCalls } : {}),
       ...(stream.reasoningContent ? { reasoningContent: stream.reasoningContent } : {}),
       finishReason: stream.finishReason,
       model: stream.model ?? request.model,

@@ -1,3 +1,5 @@
+import type { ToolCall } from '../../core/index.js';
+import { ToolCallAssembler } from './tool-call-wire.js';
 import { reasoningOf, type WireCompletion } from './wire-types.js';
 
 /** What a chat completion stream added up to. */
@@ -5,6 +7,8 @@ export interface StreamAssembly {
   /** Null when no text fragment arrived (e.g. a tool-call-only answer). */
   content: string | null;
   reasoningContent: string | undefined;
+  /** The tool calls, assembled from `delta.tool_calls` fragments by index; undefined when none arrived. */
+  toolCalls: ToolCall[] | undefined;
   /** Null when the stream ended without one: it was cut off. */
   finishReason: string | null;
   id: string | undefined;
@@ -33,9 +37,11 @@ export async function readChatStream({
 }): Promise<StreamAssembly> {
   let content: string | null = null;
   let reasoning: string | undefined;
+  const toolCalls = new ToolCallAssembler();
   const assembly: StreamAssembly = {
     content: null,
     reasoningContent: undefined,
+    toolCalls: undefined,
     finishReason: null,
     id: undefined,
     model: undefined,
@@ -59,7 +65,8 @@ export async function readChatStream({
     }
     const reasoningDelta = reasoningOf(choice.delta);
     if (reasoningDelta) reasoning = (reasoning ?? '') + reasoningDelta;
+    toolCalls.add(choice.delta?.tool_calls);
     if (choice.finish_reason) assembly.finishReason = choice.finish_reason;
   }
-  return { ...assembly, content, reasoningContent: reasoning };
+  return { ...assembly, content, reasoningContent: reasoning, toolCalls: toolCalls.calls() };
 }

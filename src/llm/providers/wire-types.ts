@@ -22,6 +22,8 @@ export interface WireMessage {
   reasoning_content?: string | null;
   /** OpenRouter. */
   reasoning?: string | null;
+  /** Whole calls (message) or fragments by `index` (delta); read loosely by tool-call-wire.ts. */
+  tool_calls?: unknown;
 }
 
 /** One choice of a completion or chunk. */
