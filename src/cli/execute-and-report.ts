@@ -7,6 +7,7 @@ import { openRunStore } from '../runtime/open-run-store.js';
 import { findOrphanedRuns } from '../runtime/orphaned-runs.js';
 import { runResult } from '../runtime/run-result.js';
 import { prepareRun, runTask } from '../runtime/run-task.js';
+import { approvalSubject } from '../runtime/tool-call-text.js';
 import type { RunStore } from '../store/run-store.js';
 import type { RunEventListener } from '../workflow/run-recorder.js';
 import { type CliIo, writeLine } from './cli-io.js';
@@ -79,9 +80,13 @@ export async function executeAndReport({
     }
     if (state.status === 'awaiting_approval') {
       for (const approval of state.approvals.filter((a) => a.status === 'pending')) {
+        const subject =
+          approval.callId === undefined
+            ? `step ${approval.stepId} (${approval.agentId})`
+            : approvalSubject(state, approval);
         writeLine(
           io.stderr,
-          `agentmesh: run ${state.runId} waits for your decision on step ${approval.stepId} (${approval.agentId}): agentmesh approve ${state.runId} [--reject --comment "…"]`,
+          `agentmesh: run ${state.runId} waits for your decision on ${subject}: agentmesh approve ${state.runId} [--reject --comment "…"]`,
         );
       }
       return EXIT.ok;

@@ -1,5 +1,12 @@
 import type { Writable } from 'node:stream';
 import type { RunState, StoredRunEvent } from '../core/index.js';
+import {
+  approvalSubject,
+  approvedCall,
+  byteSize,
+  duration,
+  shortArguments,
+} from '../runtime/tool-call-text.js';
 import type { RunEventListener } from '../workflow/run-recorder.js';
 
 /** Options for {@link progressReporter}. */
@@ -10,7 +17,8 @@ export interface ProgressOptions {
 }
 
 /**
- * Live progress on stderr: which agent works, retries and fallbacks, tokens and cost so far, elapsed time.
+ * Live progress on stderr: which agent works, its tool calls (`coder → read_file {"path":"a.txt"}`, then
+ * `coder ← read_file ok · 3 ms · 118 B`), retries and fallbacks, tokens and cost so far, elapsed time.
  * Plain lines in every case (they read well in CI logs too); colour only on a TTY without NO_COLOR.
  */
 export function progressReporter({ stream, env, now = Date.now }: ProgressOptions): RunEventListener {
@@ -86,17 +94,39 @@ export function progressReporter({ stream, env, now = Date.now }: ProgressOption
           ),
         );
         break;
-      case 'approval.requested':
-        line(paint(35, `${event.agentId}'s output (step ${event.stepId}) waits for a human decision`));
+      case 'tool.called':
+        line(`${paint(36, event.agentId)} → ${event.tool} ${shortArguments(event.arguments, 60)}`);
         break;
-      case 'approval.decided':
+      case 'tool.completed':
+        line(
+          `${paint(36, event.agentId)} ← ${event.tool} ${paint(32, 'ok')} · ${duration(event.durationMs)} · ${byteSize(event.bytes)}`,
+        );
+        break;
+      case 'tool.failed':
+        line(
+          `${paint(36, event.agentId)} ← ${event.tool} ${paint(33, `error ${event.error.code}`)} · ${duration(event.durationMs)}`,
+        );
+        break;
+      case 'approval.requested': {
+        const approval = state.approvals.find((candidate) => candidate.approvalId === event.approvalId);
+        const subject = approval
+          ? approvalSubject(state, approval)
+          : `${event.agentId}'s output (step ${event.stepId})`;
+        line(paint(35, `${subject} waits for a human decision`));
+        break;
+      }
+      case 'approval.decided': {
+        const approval = state.approvals.find((candidate) => candidate.approvalId === event.approvalId);
+        const call = approval && approvedCall(state, approval);
+        const subject = call ? `call of ${call.tool}` : 'output';
         line(
           paint(
             event.decision === 'approved' ? 32 : 33,
-            `${event.agentId}'s output ${event.decision}${event.comment ? `: ${event.comment}` : ''}`,
+            `${event.agentId}'s ${subject} ${event.decision}${event.comment ? `: ${event.comment}` : ''}`,
           ),
         );
         break;
+      }
       case 'run.paused':
         line(paint(35, `run ${event.runId} paused: awaiting approval`));
         break;

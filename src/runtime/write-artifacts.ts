@@ -3,10 +3,11 @@ import { dirname, join } from 'node:path';
 import { bundleFromMessages } from '../code/code-bundle.js';
 import { extensionFor, extractCodeBlocks } from '../code/extract-code-blocks.js';
 import { extractFiles } from '../code/extract-files.js';
-import type { RunState, TestRunState, TranscriptMessage } from '../core/index.js';
+import type { RunState, TestRunState, ToolCallState, TranscriptMessage } from '../core/index.js';
 import { codeMessages, documenterMessage } from '../teams/code-team-plan.js';
 import { missingDependencyFile } from './dependency-manifest.js';
 import { runResult } from './run-result.js';
+import { shortArguments, toolCallOutcome } from './tool-call-text.js';
 
 /** Options for {@link writeArtifacts}. */
 export interface WriteArtifactsOptions {
@@ -92,7 +93,10 @@ function writeFileDeep(path: string, content: string): void {
   writeFileSync(path, content);
 }
 
-/** The transcript as Markdown: task, each agent's message and each test run in step order, and how the run ended. */
+/**
+ * The transcript as Markdown: task, each step's tool calls, each agent's message and each test run in
+ * step order, and how the run ended.
+ */
 export function transcriptMarkdown(state: RunState): string {
   const parts = [
     `# Run ${state.runId}`,
@@ -105,7 +109,9 @@ export function transcriptMarkdown(state: RunState): string {
     '',
   ];
   const order = new Map(state.steps.map((step, index) => [step.stepId, index]));
+  // Stable sort: within a step its tool calls come first, as they came before its answer.
   const entries = [
+    ...toolCallEntries(state),
     ...state.transcript.map((message) => ({ stepId: message.stepId, lines: messageLines(message) })),
     ...state.testRuns.map((run) => ({ stepId: run.stepId, lines: testRunLines(run) })),
   ].sort((a, b) => (order.get(a.stepId) ?? 0) - (order.get(b.stepId) ?? 0));
@@ -113,6 +119,31 @@ export function transcriptMarkdown(state: RunState): string {
   parts.push('## Outcome', '', `Status: ${state.status}; stop reason: ${state.stopReason ?? 'none'}`);
   if (state.error) parts.push('', `Error: ${state.error.message}`);
   return `${parts.join('\n')}\n`;
+}
+
+/**
+ * One entry per step that called tools: each call with its arguments, how it ended, and the first line of
+ * its result (the tool's output is data the agent read, quoted, not part of the conversation).
+ */
+function toolCallEntries(state: RunState): { stepId: string; lines: string[] }[] {
+  const byStep = new Map<string, ToolCallState[]>();
+  for (const call of state.toolCalls) byStep.set(call.stepId, [...(byStep.get(call.stepId) ?? []), call]);
+  return [...byStep].map(([stepId, calls]) => {
+    const epoch = state.steps.find((step) => step.stepId === stepId)?.toolEpoch ?? 0;
+    const lines = [`## ${calls[0]!.agentId} · tool calls (${stepId})`, ''];
+    for (const call of calls) {
+      const earlier = call.epoch < epoch ? ' (before its output was rejected)' : '';
+      lines.push(
+        `- \`${call.tool}\` ${shortArguments(call.arguments, 200)} → ${toolCallOutcome(call, state.approvals)}${earlier}`,
+      );
+      const first = (call.status === 'failed' ? (call.error?.message ?? call.result) : call.result)
+        ?.split('\n')
+        .find((line) => line.trim() !== '');
+      if (first !== undefined) lines.push(`  > ${shortArguments(first, 160)}`);
+    }
+    lines.push('');
+    return { stepId, lines };
+  });
 }
 
 function messageLines(message: TranscriptMessage): string[] {

@@ -1,7 +1,10 @@
 import { existsSync } from 'node:fs';
+import { foldRun, type ToolCallState } from '../../core/index.js';
 import { AgentMeshError } from '../../errors/index.js';
 import { type ApprovedRun, approveRun } from '../../runtime/approve-run.js';
 import { checkCustomEndpoint } from '../../runtime/preflight.js';
+import { approvedCall, shortArguments } from '../../runtime/tool-call-text.js';
+import type { RunStore } from '../../store/run-store.js';
 import { decidedBy } from '../chat/decided-by.js';
 import { type CliIo, writeLine } from '../cli-io.js';
 import { executeAndReport } from '../execute-and-report.js';
@@ -21,7 +24,7 @@ export interface ApproveFlags extends RunnerFlags {
 /**
  * `agentmesh approve <runId> [--reject] [--comment "…"] [--approval ID]`: decides the run's pending
  * approval once (as `cli:<os user>`), then continues the run with progress and result as `run` prints
- * them. Bad input (unknown run, a run not waiting, an approval decided already) is one line, exit 2.
+ * them. When the approval is for a tool call, the tool and its arguments are shown first. Bad input (unknown run, a run not waiting, an approval decided already) is one line, exit 2.
  */
 export async function approveCommand(runId: string, flags: ApproveFlags, io: CliIo): Promise<number> {
   const config = await resolveCliConfig(flags, io);
@@ -42,6 +45,15 @@ export async function approveCommand(runId: string, flags: ApproveFlags, io: Cli
     io,
     offerOrphans: false,
     start: async (run) => {
+      const decision = flags.reject ? 'rejecting' : 'approving';
+      const call = await pendingToolCall(run.store, runId, flags.approval);
+      if (call) {
+        writeLine(
+          io.stderr,
+          `agentmesh: ${decision} ${call.agentId}'s call of ${call.tool} (step ${call.stepId}, call ${call.callId}) with arguments:`,
+        );
+        writeLine(io.stderr, `  ${shortArguments(call.arguments, 2000)}`);
+      }
       approved = await approveRun({
         config,
         runId,
@@ -69,4 +81,26 @@ export async function approveCommand(runId: string, flags: ApproveFlags, io: Cli
     );
   }
   return code;
+}
+
+/**
+ * The tool call the decision is about, when the approval to be decided (the named one, or the run's only
+ * pending one) waits on a tool call: what the human says yes or no to.
+ */
+async function pendingToolCall(
+  store: RunStore,
+  runId: string,
+  approvalId: string | undefined,
+): Promise<ToolCallState | undefined> {
+  const events = await store.events(runId);
+  if (events.length === 0) return undefined;
+  const state = foldRun(events);
+  const pending = state.approvals.filter((approval) => approval.status === 'pending');
+  const approval =
+    approvalId === undefined
+      ? pending.length === 1
+        ? pending[0]
+        : undefined
+      : pending.find((candidate) => candidate.approvalId === approvalId);
+  return approval && approvedCall(state, approval);
 }

@@ -5,6 +5,7 @@ import { foldRun, type RunState } from '../../core/index.js';
 import { AgentMeshError } from '../../errors/index.js';
 import { openRunStore } from '../../runtime/open-run-store.js';
 import { runResult } from '../../runtime/run-result.js';
+import { shortArguments, toolCallOutcome } from '../../runtime/tool-call-text.js';
 import { transcriptMarkdown } from '../../runtime/write-artifacts.js';
 import type { RunStore } from '../../store/run-store.js';
 import { type CliIo, writeLine } from '../cli-io.js';
@@ -62,8 +63,8 @@ export async function runsListCommand(flags: StoreFlags & { limit?: number }, io
 }
 
 /**
- * `agentmesh runs show <id>`: the run's state folded from its log, its transcript, every LLM call, the code
- * team's test runs, and the files in its artifacts directory.
+ * `agentmesh runs show <id>`: the run's state folded from its log, its transcript, every LLM call, every
+ * tool call, the code team's test runs, and the files in its artifacts directory.
  */
 export async function runsShowCommand(runId: string, flags: StoreFlags, io: CliIo): Promise<number> {
   return withStore(flags, io, async (store, config) => {
@@ -88,6 +89,7 @@ export async function runsShowCommand(runId: string, flags: StoreFlags, io: CliI
           transcript: state.transcript,
           steps: state.steps,
           llmCalls: calls,
+          toolCalls: state.toolCalls,
           testRuns: state.testRuns,
           artifactsDir: artifacts.length > 0 ? artifactsDir : null,
           artifacts,
@@ -109,6 +111,7 @@ export async function runsShowCommand(runId: string, flags: StoreFlags, io: CliI
         `- ${call.stepId} ${call.agentId} ${call.provider}:${call.model} attempt ${call.attempt} ${call.latencyMs}ms ${outcome}`,
       );
     }
+    writeToolCalls(state, io);
     writeTestRuns(state, io);
     writeLine(io.stdout);
     writeLine(io.stdout, '## Artifacts');
@@ -118,6 +121,24 @@ export async function runsShowCommand(runId: string, flags: StoreFlags, io: CliI
     for (const file of artifacts) writeLine(io.stdout, `- ${file}`);
     return EXIT.ok;
   });
+}
+
+/** Every tool call, step by step in the order the steps ran: tool, arguments (shortened), outcome. */
+function writeToolCalls(state: RunState, io: CliIo): void {
+  if (state.toolCalls.length === 0) return;
+  writeLine(io.stdout);
+  writeLine(io.stdout, '## Tool calls');
+  writeLine(io.stdout);
+  const order = new Map(state.steps.map((step, index) => [step.stepId, index]));
+  const calls = [...state.toolCalls].sort(
+    (a, b) => (order.get(a.stepId) ?? 0) - (order.get(b.stepId) ?? 0) || a.index - b.index,
+  );
+  for (const call of calls) {
+    writeLine(
+      io.stdout,
+      `- ${call.stepId} ${call.agentId} ${call.tool} ${shortArguments(call.arguments)} ${toolCallOutcome(call, state.approvals)}`,
+    );
+  }
 }
 
 function writeTestRuns(state: RunState, io: CliIo): void {
