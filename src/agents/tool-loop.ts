@@ -41,7 +41,7 @@ interface Progress {
   invalid: number;
   /** A repeated call with the `stop` action: no more tool turns. */
   stopped: boolean;
-  /** The epoch's calls so far, in order. */
+  /** The epoch's calls so far with their outcomes, in order. */
   calls: ToolCallState[];
 }
 
@@ -67,7 +67,7 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<StepEventIn
   const settle = async (calls: ToolCallState[]) => {
     const settled = await settleToolTurn({ ...options, calls, earlier: progress.calls, toolSet });
     messages.push(assistantMessage(calls), ...settled.map(toolMessage));
-    advance(progress, calls, settled);
+    advance(progress, settled);
   };
 
   for (const { calls } of toolTurns(currentToolCalls(context.state, step.stepId))) await settle(calls);
@@ -104,9 +104,12 @@ function withDataWarning(messages: readonly ChatMessage[]): ChatMessage[] {
   return [{ ...first, content: `${first.content}\n\n${TOOL_RESULTS_ARE_DATA}` }, ...rest];
 }
 
-function advance(progress: Progress, calls: ToolCallState[], settled: readonly SettledCall[]): void {
+function advance(progress: Progress, settled: readonly SettledCall[]): void {
   progress.turns++;
-  progress.calls.push(...calls);
+  // With their outcomes: a later repeat check reads which calls were refused as repeats.
+  progress.calls.push(
+    ...settled.map(({ call, status, result, error }) => ({ ...call, status, result, ...(error && { error }) })),
+  );
   for (const { error } of settled) {
     if (error?.code === 'tool_args_invalid' || error?.code === 'tool_unknown') progress.invalid++;
     if (error?.context.loopAction === 'stop') progress.stopped = true;
