@@ -108,7 +108,12 @@ function advance(progress: Progress, settled: readonly SettledCall[]): void {
   progress.turns++;
   // With their outcomes: a later repeat check reads which calls were refused as repeats.
   progress.calls.push(
-    ...settled.map(({ call, status, result, error }) => ({ ...call, status, result, ...(error && { error }) })),
+    ...settled.map(({ call, status, result, error }) => ({
+      ...call,
+      status,
+      result,
+      ...(error && { error }),
+    })),
   );
   for (const { error } of settled) {
     if (error?.code === 'tool_args_invalid' || error?.code === 'tool_unknown') progress.invalid++;
