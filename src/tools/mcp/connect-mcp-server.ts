@@ -73,6 +73,8 @@ export async function connectMcpServer(
       return listAllTools(client, signal, server.startupTimeoutMs);
     });
   } catch (error) {
+    // Before closing, which stops the process itself and so gives it an exit of its own.
+    const exitedOnItsOwn = handle.describeExit() !== null;
     session.closed = true;
     await client.close().catch(() => {});
     if (options.signal?.aborted === true) {
@@ -83,7 +85,7 @@ export async function connectMcpServer(
         cause: error,
       });
     }
-    if (deadline.aborted && handle.describeExit() === null) {
+    if (deadline.aborted && !exitedOnItsOwn) {
       throw mcpStartupError(
         server,
         `it did not answer initialize and tools/list within ${server.startupTimeoutMs} ms (raise tools.mcp.${server.id}.startupTimeoutMs if it needs longer)`,

@@ -8,6 +8,8 @@ import type { McpServerConfig } from '../../config/resolved-config.js';
 const MAX_STDERR_LINE = 200;
 /** How long a failure report waits for a dying server's last stderr output. */
 const STDERR_SETTLE_MS = 1000;
+/** How long closing waits for a killed subprocess to be reaped. */
+const EXIT_WAIT_MS = 2000;
 
 /** A transport to one MCP server, and what is known about why it stopped. */
 export interface McpTransportHandle {
@@ -93,17 +95,39 @@ function readStderrLines(transport: StdioClientTransport, options: McpTransportO
   };
 }
 
-/** The SDK's stdio transport, also noting the subprocess's exit code or signal. */
+/** The SDK's stdio transport, also noting the subprocess's exit, and closing only once it is gone. */
 class ObservedStdioTransport extends StdioClientTransport {
   exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  private exited: Promise<void> = Promise.resolve();
+  private closing: Promise<void> | undefined;
 
   override async start(): Promise<void> {
     await super.start();
     // The SDK keeps its child process private and reports only that it closed, yet the exit code is
     // what tells a user why a server stopped. `spawn` has fired, so `exit` cannot have yet.
     const child = (this as unknown as { _process?: ChildProcess })._process;
-    child?.once('exit', (code, signal) => {
-      this.exit = { code, signal };
+    if (child === undefined) return;
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        this.exit = { code, signal };
+        resolve();
+      });
     });
+  }
+
+  /**
+   * The SDK ends stdin, then sends SIGTERM, then SIGKILL without waiting for it; a second call returns at
+   * once. Here every caller (the client's own cleanup after a failed handshake, then ours) waits until
+   * the process has really exited, bounded in case it cannot be reaped.
+   */
+  override close(): Promise<void> {
+    this.closing ??= (async () => {
+      await super.close();
+      await Promise.race([
+        this.exited,
+        new Promise<void>((resolve) => setTimeout(resolve, EXIT_WAIT_MS).unref()),
+      ]);
+    })();
+    return this.closing;
   }
 }
