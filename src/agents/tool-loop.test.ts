@@ -15,7 +15,7 @@ import type { AgentTools } from '../tools/agent-tools.js';
 import { defineTool, type ToolDefinition } from '../tools/tool.js';
 import { executeRun } from '../workflow/execute-run.js';
 import { RunRecorder } from '../workflow/run-recorder.js';
-import type { Workflow } from '../workflow/workflow.js';
+import type { Workflow, WorkflowStep } from '../workflow/workflow.js';
 import { runAgentTurn } from './run-agent-turn.js';
 import { ANSWER_NOW } from './tool-loop.js';
 
@@ -74,7 +74,11 @@ function agentTools(definitions: ToolDefinition[], bounds: Partial<AgentTools> =
 }
 
 /** One coder step `s1` with tools; the run finishes with its answer. */
-function toolWorkflow(tools: AgentTools, repetition: RepetitionConfig[] = []): Workflow {
+function toolWorkflow(
+  tools: AgentTools,
+  repetition: RepetitionConfig[] = [],
+  extra: Partial<WorkflowStep> = {},
+): Workflow {
   const llm = gateway();
   const agent = { ...config.agents.coder!, cache: false };
   return {
@@ -83,7 +87,7 @@ function toolWorkflow(tools: AgentTools, repetition: RepetitionConfig[] = []): W
       if (step?.status === 'completed') {
         return { kind: 'finish', stopReason: 'completed', output: state.transcript.at(-1)?.content ?? '' };
       }
-      return { kind: 'steps', steps: [{ stepId: 's1', agentId: 'coder', round: 1 }] };
+      return { kind: 'steps', steps: [{ stepId: 's1', agentId: 'coder', round: 1, ...extra }] };
     },
     runStep: (step, context) =>
       runAgentTurn({
@@ -149,6 +153,23 @@ async function execute(
 
 const types = async (store: RunStore, runId = 'run_tools') =>
   (await store.events(runId)).map((event) => event.type).filter((type) => type !== 'llm.failed');
+
+/** Records a human's decision on the run's pending approval, as `agentmesh approve` does. */
+async function decide(store: RunStore, decision: 'approved' | 'rejected', comment?: string) {
+  const state = foldRun(await store.events('run_tools'));
+  const pending = state.approvals.find((approval) => approval.status === 'pending')!;
+  const recorder = new RunRecorder(store, [], state);
+  await recorder.record({
+    type: 'approval.decided',
+    runId: 'run_tools',
+    at: new Date().toISOString(),
+    approvalId: pending.approvalId,
+    stepId: pending.stepId,
+    agentId: pending.agentId,
+    decision,
+    ...(comment && { comment }),
+  });
+}
 
 /** A note-reading tool that counts its calls and remembers the keys it got. */
 function notes(overrides: Partial<ToolDefinition> = {}) {
@@ -407,6 +428,57 @@ describe('exactly-once tool calls', () => {
   });
 });
 
+describe('replaying a step', () => {
+  it('keeps its bounds: tool turns replayed from the log count toward maxRounds', async () => {
+    const { tool, seen } = notes();
+    sim.scriptTools(
+      script(...['a', 'b', 'c'].map((name) => [{ name: 'read_note', arguments: { path: `${name}.txt` } }])),
+    );
+    const store = await openStore();
+    const stop = new AbortController();
+    const workflow = toolWorkflow(agentTools([tool], { maxRounds: 2 }));
+    let completed = 0;
+    const first = await execute(store, workflow, {
+      signal: stop.signal,
+      onEvent: (event) => {
+        if (event.type === 'tool.completed' && ++completed === 2) stop.abort();
+      },
+    });
+    expect(first.status).toBe('cancelled');
+    const asked = requests.length;
+
+    const resumed = await execute(store, workflow, { resume: true });
+
+    expect(resumed.status).toBe('succeeded');
+    expect(seen.map((call) => call.path)).toEqual(['a.txt', 'b.txt']);
+    expect(requests.slice(asked).map((request) => request.tool_choice)).toEqual(['none']);
+    expect(requests.at(-1)?.messages.filter((message) => message.role === 'tool')).toHaveLength(2);
+  });
+
+  it('after a human rejects the output, the tool conversation starts over with new call ids', async () => {
+    const { tool, seen } = notes();
+    sim.scriptTools(script([{ name: 'read_note', arguments: { path: 'a.txt' } }]));
+    const store = await openStore();
+    const workflow = toolWorkflow(agentTools([tool]), [], { requiresApproval: true });
+
+    expect((await execute(store, workflow)).status).toBe('awaiting_approval');
+    await decide(store, 'rejected', 'read the newer notes');
+    const again = await execute(store, workflow, { resume: true });
+
+    expect(again.status).toBe('awaiting_approval');
+    expect(seen.map((call) => call.key)).toEqual(['run_tools/s1#0', 'run_tools/s1#1']);
+    expect(again.toolCalls.map(({ callId, turn, epoch }) => ({ callId, turn, epoch }))).toEqual([
+      { callId: 's1#0', turn: 0, epoch: 0 },
+      { callId: 's1#1', turn: 0, epoch: 1 },
+    ]);
+    // The new epoch's first request carries the feedback and none of the rejected epoch's tool turns.
+    const retried = requests.findLast(
+      (request) => !request.messages.some((message) => message.role === 'tool'),
+    )!;
+    expect(retried.messages.some((message) => message.content?.includes('read the newer notes'))).toBe(true);
+  });
+});
+
 describe('tool approvals', () => {
   function guarded() {
     let runs = 0;
@@ -422,23 +494,6 @@ describe('tool approvals', () => {
       },
     });
     return { tool: tool as ToolDefinition, runs: () => runs };
-  }
-
-  async function decide(store: RunStore, decision: 'approved' | 'rejected', comment?: string) {
-    const state = foldRun(await store.events('run_tools'));
-    const pending = state.approvals.find((approval) => approval.status === 'pending')!;
-    const recorder = new RunRecorder(store, [], state);
-    await recorder.record({
-      type: 'approval.decided',
-      runId: 'run_tools',
-      at: new Date().toISOString(),
-      approvalId: pending.approvalId,
-      stepId: pending.stepId,
-      agentId: pending.agentId,
-      decision,
-      ...(comment && { comment }),
-    });
-    return pending;
   }
 
   it("pauses the run after the turn's other calls ran; once approved, the call runs once on resume", async () => {
