@@ -277,6 +277,56 @@ describe('executeRun', () => {
     expect(again.approvals.map((a) => a.status)).toEqual(['rejected', 'pending']);
   });
 
+  it('holds a step that pauses itself for a tool approval (step_paused): not failed, run again once decided', async () => {
+    const store = new MemoryRunStore();
+    const recorder = await startRun(store);
+    const graph = { a: [], tool: ['a'], other: ['a'], last: ['tool', 'other'] };
+    // Like the tool loop: ask a human about one of its calls, then stop until the decision is in the log.
+    const workflow = dagWorkflow(graph, async (step, context) => {
+      if (step.stepId !== 'tool') return;
+      const approval = context.state.approvals.find((candidate) => candidate.callId === 'tool#0');
+      if (approval?.status === 'approved') return;
+      await context.record({
+        type: 'approval.requested',
+        approvalId: 'apr_tool',
+        stepId: step.stepId,
+        agentId: step.agentId,
+        callId: 'tool#0',
+      });
+      throw new AgentMeshError({ code: 'step_paused', message: 'waits for a human' });
+    });
+
+    const paused = await executeRun({
+      recorder,
+      workflow,
+      signal: never,
+      stepPolicy: { timeoutMs: null, retries: 2, backoffMs: 0 },
+    });
+
+    expect(paused.status).toBe('awaiting_approval');
+    expect(workflow.probe.started).toEqual(['a', 'tool', 'other']);
+    const events = await store.events('run_test');
+    expect(events.filter((event) => event.type === 'step.failed')).toEqual([]);
+    expect(events.at(-1)).toMatchObject({ type: 'run.paused', reason: 'awaiting_approval' });
+    expect(paused.steps.find((step) => step.stepId === 'tool')?.status).toBe('awaiting_approval');
+
+    await recorder.record({
+      type: 'approval.decided',
+      runId: 'run_test',
+      at: new Date().toISOString(),
+      approvalId: 'apr_tool',
+      stepId: 'tool',
+      agentId: 'agent-tool',
+      decision: 'approved',
+    });
+    expect(recorder.state.steps.find((step) => step.stepId === 'tool')?.status).toBe('running');
+    const state = await executeRun({ recorder, workflow, signal: never });
+
+    expect(state.status).toBe('succeeded');
+    expect(workflow.probe.started).toEqual(['a', 'tool', 'other', 'tool', 'last']);
+    expect(state.transcript.map((m) => m.stepId)).toEqual(['a', 'tool', 'other', 'last']);
+  });
+
   it('fails a run whose pattern has nothing to run and does not finish', async () => {
     const store = new MemoryRunStore();
     const recorder = await startRun(store);
