@@ -7,6 +7,7 @@ export { buildProviders, type GatewayHandle, openGateway } from './runtime/build
 export type { DrivenRun } from './runtime/drive-run.js';
 export { forkRun } from './runtime/fork-run.js';
 export { openRunStore } from './runtime/open-run-store.js';
+export { type OpenToolboxOptions, openToolbox } from './runtime/open-toolbox.js';
 export { findOrphanedRuns } from './runtime/orphaned-runs.js';
 export { type ResumeRunOptions, resumeRun } from './runtime/resume-run.js';
 export { type RunResult, runResult } from './runtime/run-result.js';
@@ -15,6 +16,20 @@ export { writeArtifacts } from './runtime/write-artifacts.js';
 export * from './store/index.js';
 export { teamMermaid } from './teams/graph/team-mermaid.js';
 export { teamWorkflow } from './teams/team-workflow.js';
+export type { AgentTools, Toolbox } from './tools/agent-tools.js';
+export { createBuiltinTools } from './tools/builtin/builtin-tools.js';
+export {
+  type ConnectMcpOptions,
+  connectMcpServer,
+  type McpConnection,
+} from './tools/mcp/connect-mcp-server.js';
+export {
+  defineTool,
+  type JsonSchema,
+  type ToolContext,
+  type ToolDefinition,
+  type ToolOutput,
+} from './tools/tool.js';
 export { ConcurrencyLimits } from './workflow/concurrency-limits.js';
 export { executeRun } from './workflow/execute-run.js';
 export { type RunEventListener, RunRecorder } from './workflow/run-recorder.js';

@@ -148,6 +148,21 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
       setExitCode(await teamsShowCommand(name, flags, io));
     });
 
+  const tools = program.command('tools').description("inspect the agents' tools");
+  tools
+    .command('list')
+    .description(
+      'every tool each agent can see: source, side effects, approval (starts MCP servers to list theirs)',
+    )
+    .option('--agent <id>', 'only this agent')
+    .option('--team <name>', "only this team's agents")
+    .option('--config <file>', 'config file')
+    .option('--json', 'print JSON')
+    .action(async (flags) => {
+      const { toolsListCommand } = await import('./commands/tools.js');
+      setExitCode(await toolsListCommand(flags, io));
+    });
+
   const runs = program.command('runs').description('inspect stored runs');
   runs
     .command('list')
@@ -162,7 +177,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     });
   runs
     .command('show')
-    .description('show one run: status, transcript, usage and every LLM call')
+    .description('show one run: status, transcript, usage, every LLM call and every tool call')
     .argument('<runId>')
     .option('--db <file>', 'run store')
     .option('--config <file>', 'config file')

@@ -3,6 +3,7 @@ import { type ApprovalDecidedEvent, foldRun, type StoredRunEvent } from '../core
 import { AgentMeshError, isAgentMeshError } from '../errors/index.js';
 import type { ApprovalRecord, RunStore } from '../store/run-store.js';
 import type { DrivenRun } from './drive-run.js';
+import { openToolbox } from './open-toolbox.js';
 import { checkApiKeys } from './preflight.js';
 import { type ResumeRunOptions, resumeRun } from './resume-run.js';
 
@@ -86,32 +87,52 @@ export async function decideRunApproval(
  * agent sees its rejected output with the comment. The run is checked (its team, the API keys) before the
  * decision is stored, so bad input changes nothing. Not continued when other approvals still wait or when
  * another process holds the run; the decision stands either way. The listeners hear the decision first.
+ * The run's tools are opened (MCP servers started) before the decision is stored, and closed at the end.
  */
 export async function approveRun(options: ApproveRunOptions): Promise<ApprovedRun> {
   const { config, store, runId, listeners = [] } = options;
   const run = await store.getRun(runId);
-  if (run) checkApiKeys(config, resolveTeam(config, run.team));
-  const decision = await decideRunApproval(store, options, options.now);
-  // The store appended the decision itself, not through a recorder: tell the listeners as one would.
-  if (listeners.length > 0) {
-    const state = foldRun(await store.events(runId));
-    for (const listener of listeners) listener(decision, state);
-  }
-
-  const pending = await store.approvals({ runId, status: 'pending' });
-  if (pending.length > 0) {
-    return {
-      ...(await asLogged(store, runId)),
-      decision,
-      continuation: { kind: 'approvals_pending', pending },
-    };
-  }
+  const team = run ? resolveTeam(config, run.team) : undefined;
+  if (team) checkApiKeys(config, team);
+  // The run's tools are opened before the decision is stored: a tool that cannot be had changes nothing.
+  const ownToolbox =
+    team && !options.toolbox
+      ? await openToolbox({
+          config,
+          team,
+          runId,
+          signal: options.signal,
+          ...(options.tools && { customTools: options.tools }),
+          ...(options.sandbox && { sandbox: options.sandbox }),
+        })
+      : undefined;
+  const toolbox = options.toolbox ?? ownToolbox;
   try {
-    return { ...(await resumeRun(options)), decision, continuation: { kind: 'continued' } };
-  } catch (thrown) {
-    if (!isAgentMeshError(thrown) || thrown.code !== 'run_leased') throw thrown;
-    const holder = String(thrown.context.holder ?? 'another process');
-    return { ...(await asLogged(store, runId)), decision, continuation: { kind: 'leased', holder } };
+    const decision = await decideRunApproval(store, options, options.now);
+    // The store appended the decision itself, not through a recorder: tell the listeners as one would.
+    if (listeners.length > 0) {
+      const state = foldRun(await store.events(runId));
+      for (const listener of listeners) listener(decision, state);
+    }
+
+    const pending = await store.approvals({ runId, status: 'pending' });
+    if (pending.length > 0) {
+      return {
+        ...(await asLogged(store, runId)),
+        decision,
+        continuation: { kind: 'approvals_pending', pending },
+      };
+    }
+    try {
+      const resumed = await resumeRun({ ...options, ...(toolbox && { toolbox }) });
+      return { ...resumed, decision, continuation: { kind: 'continued' } };
+    } catch (thrown) {
+      if (!isAgentMeshError(thrown) || thrown.code !== 'run_leased') throw thrown;
+      const holder = String(thrown.context.holder ?? 'another process');
+      return { ...(await asLogged(store, runId)), decision, continuation: { kind: 'leased', holder } };
+    }
+  } finally {
+    await ownToolbox?.close();
   }
 }
 

@@ -5,6 +5,7 @@ import { AgentMeshError } from '../errors/index.js';
 import type { RunStore } from '../store/run-store.js';
 import type { DrivenRun } from './drive-run.js';
 import { forkEvents } from './fork-events.js';
+import { openToolbox } from './open-toolbox.js';
 import { checkApiKeys } from './preflight.js';
 import { type ResumeRunOptions, resumeRun } from './resume-run.js';
 
@@ -59,6 +60,24 @@ export async function prepareFork(options: {
 export async function forkRun(options: ForkRunOptions): Promise<DrivenRun> {
   const { sourceRunId, fromStep, ...resume } = options;
   const events = await prepareFork({ ...resume, sourceRunId, fromStep });
-  await resume.store.appendAll(events);
-  return resumeRun({ ...resume, runId: events[0]!.runId });
+  const started = events[0]!;
+  const runId = started.runId;
+  // The new run's tools are opened before its log is stored: a tool that cannot be had stores nothing.
+  const ownToolbox = resume.toolbox
+    ? undefined
+    : await openToolbox({
+        config: resume.config,
+        team: resolveTeam(resume.config, started.type === 'run.started' ? started.team : ''),
+        runId,
+        signal: resume.signal,
+        ...(resume.tools && { customTools: resume.tools }),
+        ...(resume.sandbox && { sandbox: resume.sandbox }),
+      });
+  const toolbox = resume.toolbox ?? ownToolbox;
+  try {
+    await resume.store.appendAll(events);
+    return await resumeRun({ ...resume, runId, ...(toolbox && { toolbox }) });
+  } finally {
+    await ownToolbox?.close();
+  }
 }
