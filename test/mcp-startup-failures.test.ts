@@ -42,6 +42,15 @@ describe('an MCP server that fails to start', () => {
     );
   });
 
+  it('names a working directory that does not exist', async () => {
+    const message = await startupFailure(
+      stdioServer('lost', process.execPath, ['-e', ''], { cwd: '/nonexistent/agentmesh-mcp-dir' }),
+    );
+    expect(message).toBe(
+      'MCP server "lost" did not start: its working directory "/nonexistent/agentmesh-mcp-dir" does not exist; check tools.mcp.lost in agentmesh.yaml',
+    );
+  });
+
   it('gives the exit code and last stderr line of a server that exits at once', async () => {
     const message = await startupFailure(
       stdioServer('broken', process.execPath, [

@@ -77,35 +77,13 @@ export async function connectMcpServer(
     const exitedOnItsOwn = handle.describeExit() !== null;
     session.closed = true;
     await client.close().catch(() => {});
-    if (options.signal?.aborted === true) {
-      throw new AgentMeshError({
-        code: 'cancelled',
-        message: `Connecting to MCP server "${server.id}" was cancelled`,
-        context: { server: server.id },
-        cause: error,
-      });
-    }
-    if (deadline.aborted && !exitedOnItsOwn) {
-      throw mcpStartupError(
-        server,
-        `it did not answer initialize and tools/list within ${server.startupTimeoutMs} ms (raise tools.mcp.${server.id}.startupTimeoutMs if it needs longer)`,
-        error,
-      );
-    }
-    await handle.settled();
-    throw mcpStartupError(server, describeMcpFailure(server, error, handle.describeExit(), redact), error);
+    throw await startupError(session, error, {
+      cancelled: options.signal?.aborted === true,
+      timedOut: deadline.aborted && !exitedOnItsOwn,
+    });
   }
 
-  const definitions: ToolDefinition[] = [];
-  const serverToolNames = new Map<string, string>();
-  for (const tool of tools) {
-    // Tools that can only run as MCP tasks need the experimental tasks API, which this client does not use.
-    if (tool.execution?.taskSupport === 'required') continue;
-    const name = mcpToolName(server.id, tool.name, new Set(serverToolNames.keys()));
-    serverToolNames.set(name, tool.name);
-    definitions.push(mcpToolDefinition(session, tool, name));
-  }
-
+  const { definitions, serverToolNames } = toolDefinitions(session, tools);
   let closing: Promise<void> | undefined;
   return {
     id: server.id,
@@ -119,6 +97,50 @@ export async function connectMcpServer(
       return closing;
     },
   };
+}
+
+/** Why connecting failed: cancelled, timed out, or what the transport saw (exit code, HTTP status, …). */
+async function startupError(
+  session: McpSession,
+  error: unknown,
+  { cancelled, timedOut }: { cancelled: boolean; timedOut: boolean },
+): Promise<AgentMeshError> {
+  const { server, handle } = session;
+  if (cancelled) {
+    return new AgentMeshError({
+      code: 'cancelled',
+      message: `Connecting to MCP server "${server.id}" was cancelled`,
+      context: { server: server.id },
+      cause: error,
+    });
+  }
+  if (timedOut) {
+    return mcpStartupError(
+      server,
+      `it did not answer initialize and tools/list within ${server.startupTimeoutMs} ms (raise tools.mcp.${server.id}.startupTimeoutMs if it needs longer)`,
+      error,
+    );
+  }
+  await handle.settled();
+  return mcpStartupError(
+    server,
+    describeMcpFailure(server, error, handle.describeExit(), session.redact),
+    error,
+  );
+}
+
+/** The server's tools as definitions with unique provider-safe names, and each name's original. */
+function toolDefinitions(session: McpSession, tools: Tool[]) {
+  const definitions: ToolDefinition[] = [];
+  const serverToolNames = new Map<string, string>();
+  for (const tool of tools) {
+    // Tools that can only run as MCP tasks need the experimental tasks API, which this client does not use.
+    if (tool.execution?.taskSupport === 'required') continue;
+    const name = mcpToolName(session.server.id, tool.name, new Set(serverToolNames.keys()));
+    serverToolNames.set(name, tool.name);
+    definitions.push(mcpToolDefinition(session, tool, name));
+  }
+  return { definitions, serverToolNames };
 }
 
 /** Every tool of the server, following `nextCursor` pages. */

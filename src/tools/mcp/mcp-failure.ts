@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { McpServerConfig } from '../../config/resolved-config.js';
@@ -19,9 +20,9 @@ export function describeMcpFailure(
 ): string {
   const code = (error as { code?: unknown } | null)?.code;
   if (server.transport === 'stdio' && (code === 'ENOENT' || code === 'EACCES')) {
-    if (server.cwd !== null && code === 'ENOENT') {
-      // spawn reports a missing working directory as ENOENT too: tell which of the two is missing.
-      return `its command "${server.command}" or its working directory "${server.cwd}" was not found`;
+    if (server.cwd !== null && code === 'ENOENT' && !existsSync(server.cwd)) {
+      // spawn reports a missing working directory as a missing command.
+      return `its working directory "${server.cwd}" does not exist`;
     }
     return code === 'ENOENT'
       ? `its command "${server.command}" was not found (is it installed and on PATH?)`

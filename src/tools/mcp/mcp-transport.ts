@@ -69,7 +69,11 @@ function readStderrLines(transport: StdioClientTransport, options: McpTransportO
     const clean = options.redact(line.trimEnd());
     if (clean.trim() === '') return;
     last = clean.length > MAX_STDERR_LINE ? `${clean.slice(0, MAX_STDERR_LINE)}…` : clean;
-    options.onStderr?.(clean);
+    try {
+      options.onStderr?.(clean);
+    } catch {
+      // A failing diagnostics callback must not become an uncaught exception in a stream handler.
+    }
   };
   let markEnded = () => {};
   const ended = new Promise<void>((resolve) => {
