@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   type FixtureReply,
@@ -9,13 +12,15 @@ import {
 import { DEFAULT_RATE_LIMIT } from '../config/defaults/settings.js';
 import type { ModelInfo, ProviderConfig } from '../config/resolved-config.js';
 import { AgentMeshError, AllModelsFailedError, LlmCallError } from '../errors/index.js';
+import { type RunningSimulator, startSimulator } from '../sim/index.js';
+import { SqliteResponseCache } from '../store/sqlite/sqlite-response-cache.js';
 import {
   type AttemptRecord,
   type GatewayCallOptions,
   LlmGateway,
   type LlmGatewayOptions,
 } from './gateway.js';
-import type { Provider } from './provider.js';
+import type { Provider, ToolSpec } from './provider.js';
 import { OpenAiCompatibleProvider } from './providers/openai-compatible-provider.js';
 
 const servers: FixtureServer[] = [];
@@ -265,5 +270,151 @@ describe('LlmGateway', () => {
     const error = await pending;
     expect(error).toBeInstanceOf(AllModelsFailedError);
     expect(records[0]).toMatchObject({ ok: false, error: { code: 'llm_timeout', isRetryable: true } });
+  });
+});
+
+describe('LlmGateway with tools', () => {
+  const TOOLS: ToolSpec[] = [
+    { name: 'read_file', description: 'Reads a file.', parameters: { type: 'object' } },
+    { name: 'list_files', description: 'Lists files.', parameters: { type: 'object' } },
+  ];
+  const TASK = [
+    { role: 'system' as const, content: 'You are the Researcher.' },
+    { role: 'user' as const, content: 'Task:\nRead [[tool read_file {"path":"a.txt"}]]' },
+  ];
+  const sims: RunningSimulator[] = [];
+  const dirs: string[] = [];
+  afterEach(async () => {
+    await Promise.all(sims.splice(0).map((sim) => sim.close()));
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function simGateway(overrides: Partial<LlmGatewayOptions> = {}) {
+    const sim = await startSimulator();
+    sims.push(sim);
+    const config: ProviderConfig = {
+      id: 'sim',
+      kind: 'openai-compatible',
+      baseUrl: sim.url,
+      apiKeyEnv: null,
+      apiKey: null,
+      requiresApiKey: false,
+      headers: {},
+      streamUsage: true,
+      rateLimit: DEFAULT_RATE_LIMIT,
+    };
+    const { gateway } = gatewayWith({ sim: new OpenAiCompatibleProvider({ config }) }, overrides);
+    return { sim, gateway };
+  }
+
+  function sqliteCache(): SqliteResponseCache {
+    const dir = mkdtempSync(join(tmpdir(), 'agentmesh-gateway-tools-'));
+    dirs.push(dir);
+    return SqliteResponseCache.open({ path: join(dir, 'cache.db'), ttlMs: 60_000, maxEntries: 100 });
+  }
+
+  it.each([false, true])(
+    'accepts tool calls without text as an answer when tools are offered (stream %s)',
+    async (stream) => {
+      const { gateway } = await simGateway();
+      const { options, records } = callWith([model('sim', 'sim-model')], {
+        messages: TASK,
+        tools: TOOLS,
+        stream,
+      });
+      const result = await gateway.call(options);
+      expect(result).toMatchObject({
+        content: '',
+        toolCalls: [{ id: 'call_0_0', name: 'read_file', arguments: '{"path":"a.txt"}' }],
+        finishReason: 'tool_calls',
+        attempts: 1,
+      });
+      expect(records).toMatchObject([{ ok: true, finishReason: 'tool_calls' }]);
+    },
+  );
+
+  it('passes tools and tool_choice to the provider: with choice none the model answers in text', async () => {
+    const { gateway } = await simGateway();
+    const { options } = callWith([model('sim', 'sim-model')], {
+      messages: TASK,
+      tools: TOOLS,
+      toolChoice: 'none',
+    });
+    const result = await gateway.call(options);
+    expect(result.toolCalls).toBeUndefined();
+    expect(result.content).not.toBe('');
+  });
+
+  it('still rejects an answer with neither text nor tool calls as llm_empty_response', async () => {
+    const { sim, gateway } = await simGateway();
+    sim.configure({ failRate: 1, faults: ['empty'] });
+    const { options, records } = callWith([model('sim', 'sim-model')], { messages: TASK, tools: TOOLS });
+    const error = await gateway.call(options).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AllModelsFailedError);
+    expect(records.map((r) => !r.ok && r.error.code)).toEqual(Array(3).fill('llm_empty_response'));
+    expect(records[0]).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('no text and no tool calls') },
+    });
+  });
+
+  it('does not take tool calls for an answer when the call offered no tools', async () => {
+    const toolOnly = jsonReply({
+      model: 'm',
+      choices: [
+        {
+          finish_reason: 'tool_calls',
+          message: {
+            content: null,
+            tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' } }],
+          },
+        },
+      ],
+    });
+    const { provider } = await serve('openrouter', [toolOnly]);
+    const { gateway } = gatewayWith(
+      { openrouter: provider },
+      { retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 } },
+    );
+    const { options, records } = callWith([model('openrouter', 'm')]);
+    await expect(gateway.call(options)).rejects.toBeInstanceOf(AllModelsFailedError);
+    expect(records).toMatchObject([{ ok: false, error: { code: 'llm_empty_response' } }]);
+  });
+
+  it('caches a tool-call answer with its calls, keyed by the tools offered', async () => {
+    const { sim, gateway } = await simGateway({ policies: { cache: sqliteCache() } });
+    const ask = async (tools: ToolSpec[]) => {
+      const { options, records } = callWith([model('sim', 'sim-model')], { messages: TASK, tools });
+      const result = await gateway.call(options);
+      await gateway.drain();
+      return { result, records };
+    };
+    const first = await ask(TOOLS);
+    const again = await ask(TOOLS);
+    expect(again.result).toMatchObject({ cached: true, content: '', toolCalls: first.result.toolCalls });
+    expect(again.records).toMatchObject([{ ok: true, cached: true, finishReason: 'tool_calls' }]);
+    expect(sim.requests()).toHaveLength(1);
+    // Other tools (here: one description changed) are another request.
+    const changed = [{ ...TOOLS[0]!, description: 'Reads a text file.' }, TOOLS[1]!];
+    const other = await ask(changed);
+    expect(other.result.cached).toBeUndefined();
+    expect(sim.requests()).toHaveLength(2);
+  });
+
+  it('shares the tool calls of an identical call in flight', async () => {
+    const { sim, gateway } = await simGateway({ policies: { cache: sqliteCache() } });
+    sim.configure({ latencyMs: 50 });
+    const calls = [0, 1, 2].map(() =>
+      gateway.call(callWith([model('sim', 'sim-model')], { messages: TASK, tools: TOOLS }).options),
+    );
+    const results = await Promise.all(calls);
+    expect(sim.requests()).toHaveLength(1);
+    expect(results.filter((r) => r.cached)).toHaveLength(2);
+    for (const result of results) {
+      expect(result.toolCalls).toEqual([
+        { id: 'call_0_0', name: 'read_file', arguments: '{"path":"a.txt"}' },
+      ]);
+    }
+    await gateway.drain();
   });
 });

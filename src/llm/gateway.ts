@@ -168,7 +168,10 @@ export class LlmGateway {
     this.#background.add(done);
   }
 
-  /** Calls the models in order until one gives a non-empty answer; throws `AllModelsFailedError` when none does. */
+  /**
+   * Calls the models in order until one gives an answer (non-empty text, or tool calls when tools are
+   * offered); throws `AllModelsFailedError` when none does.
+   */
   async call(options: GatewayCallOptions): Promise<GatewayResult> {
     const { agentId, models, signal } = options;
     if (models.length === 0) {
@@ -207,6 +210,9 @@ export class LlmGateway {
       messages: options.messages,
       ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
       ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
+      // Different tools (or choice) can draw a different answer: they are part of the key.
+      ...(options.tools?.length ? { tools: options.tools } : {}),
+      ...(options.toolChoice === undefined ? {} : { toolChoice: options.toolChoice }),
     });
     const hit = await cache.get(key);
     if (hit !== undefined) return this.#answerFromCache({ ...args, hit, started });
@@ -240,9 +246,10 @@ export class LlmGateway {
       cached: true,
       savedUsd: hit.usage.costUsd,
     });
-    options.onTextDelta?.(hit.content);
+    if (hit.content !== '') options.onTextDelta?.(hit.content);
     return {
       content: hit.content,
+      ...(hit.toolCalls?.length ? { toolCalls: hit.toolCalls } : {}),
       ...(hit.reasoningContent ? { reasoningContent: hit.reasoningContent } : {}),
       provider: provider.id,
       model: model.id,
@@ -268,8 +275,10 @@ export class LlmGateway {
         ...(options.signal ? { signal: options.signal } : {}),
       },
     );
+    const toolCalls = offersTools(options) ? result.toolCalls : undefined;
     return {
       content: result.content ?? '',
+      ...(toolCalls?.length ? { toolCalls } : {}),
       ...(result.reasoningContent ? { reasoningContent: result.reasoningContent } : {}),
       provider: provider.id,
       model: model.id,
@@ -300,10 +309,12 @@ export class LlmGateway {
       throw error;
     }
     const latencyMs = this.#now() - started;
-    if (!result.content?.trim()) {
+    // With tools offered, tool calls are an answer even without text; otherwise blank text is no answer.
+    const calledTools = offersTools(options) && (result.toolCalls?.length ?? 0) > 0;
+    if (!result.content?.trim() && !calledTools) {
       const error = new LlmCallError({
         code: 'llm_empty_response',
-        message: `${provider.id} answered ${model.id} with no text (finish_reason ${result.finishReason ?? 'none'}).`,
+        message: `${provider.id} answered ${model.id} with no text${offersTools(options) ? ' and no tool calls' : ''} (finish_reason ${result.finishReason ?? 'none'}).`,
         provider: provider.id,
         model: model.id,
         isRetryable: true,
@@ -437,9 +448,15 @@ function reservationTtlMs(timeoutMs: number): number {
   return timeoutMs * 4 + 60_000;
 }
 
+/** Whether the call offers tools; tool calls of an answer to a call without tools are not kept. */
+function offersTools(options: GatewayCallOptions): boolean {
+  return (options.tools?.length ?? 0) > 0;
+}
+
 function toCachedResponse(result: GatewayResult): CachedResponse {
   return {
     content: result.content,
+    ...(result.toolCalls?.length ? { toolCalls: result.toolCalls } : {}),
     ...(result.reasoningContent ? { reasoningContent: result.reasoningContent } : {}),
     finishReason: result.finishReason,
     model: result.model,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { type CacheKeyRequest, cacheKey, canonicalJson } from './cache-key.js';
+import { type CacheKeyMessage, type CacheKeyRequest, cacheKey, canonicalJson } from './cache-key.js';
 
 const base: CacheKeyRequest = {
   provider: 'openrouter',
@@ -77,6 +77,62 @@ describe('cacheKey', () => {
 
   it('tells apart a temperature of 0 from no temperature', () => {
     expect(cacheKey({ ...base, temperature: 0 })).not.toBe(cacheKey({ ...base, temperature: undefined }));
+  });
+});
+
+describe('cacheKey with tools', () => {
+  const tools = [{ name: 'read_file', description: 'Reads a file.', parameters: { type: 'object' } }];
+  const call = { id: 'call_1', name: 'read_file', arguments: '{"path":"a"}' };
+  const turn: CacheKeyMessage[] = [
+    ...base.messages,
+    { role: 'assistant', content: '', toolCalls: [call], reasoningContent: 'need it' },
+    { role: 'tool', content: 'text of a', toolCallId: 'call_1' },
+  ];
+  const withTools: CacheKeyRequest = { ...base, tools, messages: turn };
+
+  it('keys a request without tools exactly as before tools existed, so old entries stay valid', () => {
+    const before = canonicalJson({
+      provider: base.provider,
+      model: base.model,
+      messages: base.messages.map(({ role, content }) => ({ role, content })),
+      temperature: base.temperature,
+      maxTokens: base.maxTokens,
+      tools: null,
+      responseFormat: null,
+    });
+    const digest = createHash('sha256').update(`agentmesh-cache-key/v1\n${before}`).digest('hex');
+    expect(cacheKey(base)).toBe(digest);
+    expect(cacheKey({ ...base, tools: [], toolChoice: 'none' })).toBe(digest);
+  });
+
+  it.each([
+    ['other tools', { tools: [{ ...tools[0]!, description: 'Reads a text file.' }] }],
+    ['a tool choice', { toolChoice: 'required' }],
+    [
+      'the arguments of a call',
+      { messages: [...base.messages, { ...turn[2]!, toolCalls: [{ ...call, arguments: '{}' }] }, turn[3]!] },
+    ],
+    [
+      'the id a tool message answers',
+      { messages: [...turn.slice(0, 3), { ...turn[3]!, toolCallId: 'call_2' }] },
+    ],
+    [
+      'the reasoning of a tool-call turn',
+      { messages: [...turn.slice(0, 2), { ...turn[2]!, reasoningContent: 'other' }, turn[3]!] },
+    ],
+  ] satisfies [string, Partial<CacheKeyRequest>][])('changes with %s', (_, change) => {
+    expect(cacheKey({ ...withTools, ...change })).not.toBe(cacheKey(withTools));
+  });
+
+  it('counts the default tool choice as auto, and ignores the reasoning of turns without tool calls', () => {
+    expect(cacheKey({ ...withTools, toolChoice: 'auto' })).toBe(cacheKey(withTools));
+    const reasoned = {
+      ...base,
+      messages: [...base.messages, { role: 'assistant' as const, content: 'x', reasoningContent: 'r' }],
+    };
+    expect(cacheKey(reasoned)).toBe(
+      cacheKey({ ...reasoned, messages: [...base.messages, { role: 'assistant', content: 'x' }] }),
+    );
   });
 });
 

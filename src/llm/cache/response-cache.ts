@@ -1,8 +1,10 @@
-import type { Usage } from '../../core/index.js';
+import type { ToolCall, Usage } from '../../core/index.js';
 
 /** A complete, successful answer kept for reuse. */
 export interface CachedResponse {
   content: string;
+  /** The tools the answer called (a hit replays them; the agent runs them anew). */
+  toolCalls?: ToolCall[];
   reasoningContent?: string;
   finishReason: string | null;
   /** The provider's model id that answered. */

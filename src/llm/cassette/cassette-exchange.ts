@@ -6,14 +6,15 @@ import { scrubSecrets } from './scrub-secrets.js';
 
 /** The parts of a provider request a cassette keeps: what decides the answer, and the stream flag. */
 export function recordedRequest(provider: string, request: ChatRequest): RecordedRequest {
-  const extra = request as ChatRequest & { tools?: unknown; responseFormat?: unknown };
+  const extra = request as ChatRequest & { responseFormat?: unknown };
   return {
     provider,
     model: request.model,
     messages: request.messages.map((message) => ({ ...message })),
     ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
     ...(request.maxTokens === undefined ? {} : { maxTokens: request.maxTokens }),
-    ...(extra.tools === undefined ? {} : { tools: extra.tools }),
+    ...(request.tools?.length ? { tools: request.tools } : {}),
+    ...(request.toolChoice === undefined ? {} : { toolChoice: request.toolChoice }),
     ...(extra.responseFormat === undefined ? {} : { responseFormat: extra.responseFormat }),
     stream: request.stream ?? false,
   };
@@ -28,6 +29,7 @@ export function exchangeKey(request: RecordedRequest): string {
     ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
     ...(request.maxTokens === undefined ? {} : { maxTokens: request.maxTokens }),
     ...(request.tools === undefined ? {} : { tools: request.tools }),
+    ...(request.toolChoice === undefined ? {} : { toolChoice: request.toolChoice }),
     ...(request.responseFormat === undefined ? {} : { responseFormat: request.responseFormat }),
   });
 }
@@ -37,6 +39,7 @@ export function answerOutcome(result: ChatResult): RecordedOutcome {
   return {
     ok: true,
     content: result.content,
+    ...(result.toolCalls?.length ? { toolCalls: result.toolCalls } : {}),
     ...(result.reasoningContent === undefined ? {} : { reasoningContent: result.reasoningContent }),
     finishReason: result.finishReason,
     model: result.model,
@@ -77,6 +80,7 @@ export function replayOutcome(outcome: RecordedOutcome, provider: string, model:
   }
   return {
     content: outcome.content,
+    ...(outcome.toolCalls?.length ? { toolCalls: outcome.toolCalls } : {}),
     ...(outcome.reasoningContent === undefined ? {} : { reasoningContent: outcome.reasoningContent }),
     finishReason: outcome.finishReason,
     model: outcome.model,

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../../core/index.js';
+import type { ChatMessage, ToolCall } from '../../core/index.js';
 import type { ErrorCode } from '../../errors/index.js';
 import type { LlmCallErrorOptions } from '../../errors/llm-call-error.js';
 import type { ProviderUsage } from '../provider.js';
@@ -28,7 +28,10 @@ export interface RecordedRequest {
   messages: ChatMessage[];
   temperature?: number;
   maxTokens?: number;
+  /** The offered tools ({@link ToolSpec}s), as sent. */
   tools?: unknown;
+  /** `auto`, `none` or `required`, when the caller set it. */
+  toolChoice?: string;
   responseFormat?: unknown;
   stream: boolean;
 }
@@ -37,6 +40,8 @@ export interface RecordedRequest {
 export interface RecordedAnswer {
   ok: true;
   content: string | null;
+  /** The tools the answer called, replayed as they came. */
+  toolCalls?: ToolCall[];
   reasoningContent?: string;
   finishReason: string | null;
   /** The model that answered, as the provider reported it. */

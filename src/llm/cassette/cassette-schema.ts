@@ -10,19 +10,24 @@ const usage = z.object({
   raw: z.unknown(),
 });
 
+const toolCall = z.object({ id: z.string(), name: z.string(), arguments: z.string() });
+
 const request = z.object({
   provider: z.string(),
   model: z.string(),
   messages: z.array(
     z.object({
-      role: z.enum(['system', 'user', 'assistant']),
+      role: z.enum(['system', 'user', 'assistant', 'tool']),
       content: z.string(),
       reasoningContent: z.string().optional(),
+      toolCalls: z.array(toolCall).optional(),
+      toolCallId: z.string().optional(),
     }),
   ),
   temperature: z.number().optional(),
   maxTokens: z.number().optional(),
   tools: z.unknown().optional(),
+  toolChoice: z.string().optional(),
   responseFormat: z.unknown().optional(),
   stream: z.boolean(),
 });
@@ -30,6 +35,7 @@ const request = z.object({
 const answer = z.object({
   ok: z.literal(true),
   content: z.string().nullable(),
+  toolCalls: z.array(toolCall).optional(),
   reasoningContent: z.string().optional(),
   finishReason: z.string().nullable(),
   model: z.string(),
