@@ -32,8 +32,10 @@ export interface BuiltinTools {
 
 /** Builds the built-in tools from the resolved config; nothing is opened or started until a tool is used. */
 export function createBuiltinTools({ config, sandbox }: BuiltinToolsOptions): BuiltinTools {
-  const notes = { notes: config.tools.notes, indexPath: config.tools.notesIndexPath };
-  const notesIndex = new LazyNotesIndex(notes);
+  const notesIndex = new LazyNotesIndex({
+    notes: config.tools.notes,
+    indexPath: config.tools.notesIndexPath,
+  });
   let sandboxPromise: Promise<Sandbox> | null = sandbox === undefined ? null : Promise.resolve(sandbox);
   const sandboxed = {
     sandbox: () => {
@@ -50,7 +52,7 @@ export function createBuiltinTools({ config, sandbox }: BuiltinToolsOptions): Bu
     read_file: () => readFileTool() as ToolDefinition,
     list_files: () => listFilesTool() as ToolDefinition,
     write_file: () => writeFileTool() as ToolDefinition,
-    search_notes: () => searchNotesTool(notesIndex, notes) as ToolDefinition,
+    search_notes: () => searchNotesTool(notesIndex) as ToolDefinition,
     http_get: () => httpGetTool(config.tools.http) as ToolDefinition,
     run_code: () => runCodeTool(sandboxed) as ToolDefinition,
     run_tests: () => runTestsTool(sandboxed) as ToolDefinition,

@@ -26,13 +26,11 @@ const searchNotesArgs = z.object({
 });
 
 /** Where the notes are and where their index lives; the index is opened on first use. */
-export interface SearchNotesOptions {
+export interface NotesSource {
   /** Absolute paths, directories or globs (`tools.notes`). */
   notes: readonly string[];
   /** `tools.notesIndexPath`. */
   indexPath: string;
-  /** Paths in answers are shown relative to this when they lie inside it. @default process.cwd() */
-  displayRoot?: string;
 }
 
 /** The notes index shared by the calls of one run: opened lazily, synced before each search. */
@@ -40,13 +38,13 @@ export class LazyNotesIndex {
   private index: NotesIndex | null = null;
   private syncing: Promise<NotesSyncReport> | null = null;
 
-  constructor(private readonly options: SearchNotesOptions) {}
+  constructor(readonly source: NotesSource) {}
 
   /** Syncs the index with the notes (one sync at a time; a call arriving during one shares it) and searches. */
   async search(query: string, limit: number): Promise<{ hits: NoteHit[]; report: NotesSyncReport }> {
-    this.index ??= NotesIndex.open(this.options.indexPath);
+    this.index ??= NotesIndex.open(this.source.indexPath);
     const index = this.index;
-    this.syncing ??= index.sync(this.options.notes).finally(() => {
+    this.syncing ??= index.sync(this.source.notes).finally(() => {
       this.syncing = null;
     });
     const report = await this.syncing;
@@ -63,9 +61,10 @@ export class LazyNotesIndex {
 /** `search_notes`: BM25-ranked passages from the user's notes, each cited as `path:start-end`. */
 export function searchNotesTool(
   index: LazyNotesIndex,
-  options: SearchNotesOptions,
+  {
+    displayRoot = process.cwd(),
+  }: { /** Cited paths are shown relative to this when inside it. */ displayRoot?: string } = {},
 ): ToolDefinition<z.infer<typeof searchNotesArgs>> {
-  const displayRoot = options.displayRoot ?? process.cwd();
   return defineTool({
     name: 'search_notes',
     description:
@@ -75,7 +74,7 @@ export function searchNotesTool(
     sideEffects: false,
     source: 'builtin',
     async execute({ query, limit = 5 }) {
-      if (options.notes.length === 0) {
+      if (index.source.notes.length === 0) {
         throw toolFailed(
           'search_notes has no notes to search; the user must list files or folders under tools.notes.',
         );
@@ -122,5 +121,5 @@ function citation(hit: NoteHit, displayRoot: string): string {
 }
 
 function passageText(hit: NoteHit): string {
-  return hit.text.length <= WHOLE_CHUNK_MAX_CHARS ? hit.text : hit.snippet;
+  return hit.text.length <= WHOLE_CHUNK_MAX_CHARS ? hit.text : hit.snippet.trim();
 }
