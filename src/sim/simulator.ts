@@ -16,6 +16,7 @@ import {
 } from './simulator-options.js';
 import { parseToolScript, type SimToolScript } from './tool-script.js';
 
+export type { SimToolCall } from './chat-request.js';
 export { configureSim, fetchSimRequests, scriptSimTools, simControlUrl } from './sim-control-client.js';
 export type { SimFault } from './sim-fault.js';
 export type { SimRequestRecord } from './sim-request-log.js';
