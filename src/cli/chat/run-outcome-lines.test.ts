@@ -66,6 +66,46 @@ describe('runOutcomeLines', () => {
     expect(out.join('\n')).not.toContain('the plan');
   });
 
+  it('shows a tool call waiting for approval with its tool and arguments, and what each decision does', () => {
+    const stepId = '001-coder';
+    const state = foldRun([
+      started,
+      ...turn('000-planner', 'planner', 'the plan'),
+      { type: 'step.started', runId, at, stepId, agentId: 'coder', round: 1 },
+      {
+        type: 'tool.called',
+        runId,
+        at,
+        stepId,
+        agentId: 'coder',
+        callId: `${stepId}#0`,
+        index: 0,
+        turn: 0,
+        toolCallId: 'call_0_0',
+        tool: 'write_file',
+        arguments: '{"path":"out.txt",\n "content":"hello"}',
+        source: 'builtin',
+        sideEffects: true,
+      },
+      {
+        type: 'approval.requested',
+        runId,
+        at,
+        approvalId: 'apr_1',
+        stepId,
+        agentId: 'coder',
+        callId: `${stepId}#0`,
+      },
+      { type: 'run.paused', runId, at, reason: 'awaiting_approval' },
+    ]);
+    const { out } = runOutcomeLines({ state, artifactsDir: null });
+    expect(out).toEqual([
+      '── coder (step 001-coder) wants to call write_file; waits for your decision ──',
+      '{"path":"out.txt", "content":"hello"}',
+      `run ${runId} paused: /approve to let the tool run, /reject <comment> to refuse the call (the agent sees your comment)`,
+    ]);
+  });
+
   it('says how to continue a cancelled run', () => {
     const state = foldRun([
       started,
