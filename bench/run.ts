@@ -8,6 +8,7 @@ import { benchGatewayOverhead } from './gateway-overhead.js';
 import { limiterAccuracy } from './limiter-accuracy.js';
 import { sandboxOverhead } from './sandbox-overhead.js';
 import { benchStepOverhead } from './step-overhead.js';
+import { toolLoopOverhead } from './tool-loop-overhead.js';
 import { workflowMakespan } from './workflow-makespan.js';
 
 /** A benchmark that reports lines instead of printing as it goes. */
@@ -25,6 +26,7 @@ const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   sandbox: reporting(sandboxOverhead),
   makespan: reporting(workflowMakespan),
   pipelines: reporting(concurrentPipelines),
+  tools: reporting(toolLoopOverhead),
 };
 
 const wanted = process.argv.slice(2);
