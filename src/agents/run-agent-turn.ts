@@ -46,7 +46,8 @@ export async function runAgentTurn(options: AgentTurnOptions): Promise<StepEvent
     ...(feedback && { feedback }),
   });
   const { tools } = options;
-  if (tools && tools.definitions.length > 0) {
+  // A select step only names the next speaker: its agent's tools are for its own turns.
+  if (tools && tools.definitions.length > 0 && step.kind !== 'select') {
     return runToolLoop({ ...options, tools, messages, repetition: options.toolRepetition ?? [] });
   }
   return answerEvents(step, await callAgentModel(options, messages));
