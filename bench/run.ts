@@ -6,6 +6,7 @@ import { cacheHitLatency } from './cache-hit.js';
 import { concurrentPipelines } from './concurrent-pipelines.js';
 import { benchGatewayOverhead } from './gateway-overhead.js';
 import { limiterAccuracy } from './limiter-accuracy.js';
+import { notesSearch } from './notes-search.js';
 import { sandboxOverhead } from './sandbox-overhead.js';
 import { benchStepOverhead } from './step-overhead.js';
 import { toolLoopOverhead } from './tool-loop-overhead.js';
@@ -26,6 +27,7 @@ const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   sandbox: reporting(sandboxOverhead),
   makespan: reporting(workflowMakespan),
   pipelines: reporting(concurrentPipelines),
+  notes: reporting(notesSearch),
   tools: reporting(toolLoopOverhead),
 };
 

@@ -67,21 +67,25 @@ async function walk(
     return false; // gone, or not readable: it names nothing
   }
   let any = false;
+  const candidates: string[] = [];
   for (const entry of entries) {
     if (SKIPPED_ENTRY(entry.name)) continue;
     const path = join(dir, entry.name);
     const inside = relative(root, path).split(sep).join('/');
     if (entry.isDirectory()) {
-      if (glob === null || inside.split('/').length < glob.maxDepth)
+      if (glob === null || inside.split('/').length < glob.maxDepth) {
         any = (await walk(root, path, glob, found)) || any;
-      continue;
-    }
-    if (glob !== null && !glob.regex.test(inside)) continue;
-    const info = await statOrNull(path);
-    if (!info?.isFile()) continue; // a link to a folder, a socket, or a dangling link
+      }
+    } else if (glob === null || glob.regex.test(inside)) candidates.push(path);
+  }
+  // The stats of one folder run together: a re-sync of thousands of unchanged notes is mostly stat calls.
+  const infos = await Promise.all(candidates.map(statOrNull));
+  candidates.forEach((path, i) => {
+    const info = infos[i];
+    if (!info?.isFile()) return; // a link to a folder, a socket, or a dangling link
     found.set(path, { path, mtimeMs: info.mtimeMs, size: info.size });
     any = true;
-  }
+  });
   return any;
 }
 

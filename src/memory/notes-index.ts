@@ -40,6 +40,8 @@ export const MAX_NOTE_BYTES = 2_000_000;
 export const NOTES_SCHEMA_VERSION = 1;
 /** Files (re)indexed per write transaction: big enough to be fast, small enough not to hold the lock long. */
 const FILES_PER_TRANSACTION = 500;
+/** Notes read at once: enough to keep the file system busy, few enough not to hold many files open. */
+const READ_CONCURRENCY = 16;
 
 const SCHEMA = `
   DROP TABLE IF EXISTS chunks_fts;
@@ -78,6 +80,7 @@ const SQL = {
     FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid
     WHERE chunks_fts MATCH ? ORDER BY score, c.path, c.start_line LIMIT ?`,
   fileCount: 'SELECT COUNT(*) FROM files',
+  chunkCount: 'SELECT COUNT(*) FROM chunks',
 } as const;
 
 type Statements = { [K in keyof typeof SQL]: Database.Statement<unknown[]> };
@@ -131,12 +134,13 @@ export class NotesIndex {
     const gone = [...known.keys()].filter((path) => !current.has(path));
     const skipped: string[] = [];
     for (let at = 0; at < changed.length; at += FILES_PER_TRANSACTION) {
-      const pending: PendingFile[] = [];
-      for (const file of changed.slice(at, at + FILES_PER_TRANSACTION)) {
-        const text = await readNote(file);
+      const batch = changed.slice(at, at + FILES_PER_TRANSACTION);
+      const texts = await mapConcurrently(batch, READ_CONCURRENCY, readNote);
+      const pending = batch.map((file, i): PendingFile => {
+        const text = texts[i] ?? null;
         if (text === null) skipped.push(file.path);
-        pending.push({ file, chunks: text === null ? [] : chunkLines(text) });
-      }
+        return { file, chunks: text === null ? [] : chunkLines(text) };
+      });
       this.store(pending, []);
     }
     this.store([], gone);
@@ -159,6 +163,11 @@ export class NotesIndex {
   /** Files in the index. */
   fileCount(): number {
     return this.statements.fileCount.pluck().get() as number;
+  }
+
+  /** Chunks in the index. */
+  chunkCount(): number {
+    return this.statements.chunkCount.pluck().get() as number;
   }
 
   /** Closes the database; closing twice is harmless. */
@@ -202,4 +211,22 @@ async function readNote(file: NoteFile): Promise<string | null> {
   } finally {
     await handle.close();
   }
+}
+
+/** `map` over `items` with at most `limit` calls in flight; results in input order. */
+async function mapConcurrently<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
