@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { resolveConfig } from '../config/index.js';
+import { parseConfigText, resolveConfig, resolveTeam } from '../config/index.js';
 import type { RepetitionConfig, ResolvedConfig } from '../config/resolved-config.js';
 import { foldRun, type RunEvent, type RunState, type StoredRunEvent } from '../core/index.js';
 import { LlmGateway } from '../llm/gateway.js';
@@ -11,6 +11,7 @@ import { OpenAiCompatibleProvider } from '../llm/providers/openai-compatible-pro
 import { type RunningSimulator, type SimToolScript, startSimulator } from '../sim/index.js';
 import type { RunStore } from '../store/run-store.js';
 import { SqliteRunStore } from '../store/sqlite/sqlite-run-store.js';
+import { teamWorkflow } from '../teams/team-workflow.js';
 import type { AgentTools } from '../tools/agent-tools.js';
 import { defineTool, type ToolDefinition } from '../tools/tool.js';
 import { executeRun } from '../workflow/execute-run.js';
@@ -361,6 +362,17 @@ describe('the tool-call loop', () => {
   });
 });
 
+describe('steps that do not loop', () => {
+  it('a select step offers no tools: it only names the next speaker', async () => {
+    const { tool, seen } = notes();
+    sim.scriptTools(script([{ name: 'read_note', arguments: { path: 'a.txt' } }]));
+    const state = await execute(await openStore(), toolWorkflow(agentTools([tool]), [], { kind: 'select' }));
+    expect(state.status).toBe('succeeded');
+    expect(seen).toHaveLength(0);
+    expect(requests.map((request) => request.tools)).toEqual([undefined]);
+  });
+});
+
 describe('exactly-once tool calls', () => {
   it('a side-effecting call that completed before the process stopped is read back on resume, not run again', async () => {
     const { tool, seen } = notes({ sideEffects: true });
@@ -577,6 +589,40 @@ describe('repeated tool calls', () => {
     expect(state.toolCalls[1]?.result).toContain('(call s1#0)');
     expect(state.toolCalls[1]?.result).toContain('You are repeating yourself; try something else.');
     expect(requests.map((request) => request.tool_choice)).toEqual(['auto', 'auto', 'auto', 'none']);
+  });
+
+  it("a team's termination repetition condition reaches its agents' tool loops", async () => {
+    const yaml =
+      'teams:\n  solo:\n    pattern: pipeline\n    agents: [coder]\n    termination: { repetition: { action: stop } }\n';
+    const file = parseConfigText({ text: yaml, path: join(dir, 'agentmesh.yaml'), cwd: dir, env: {} });
+    const teamConfig = resolveConfig({
+      file,
+      env: {},
+      cwd: dir,
+      overrides: { baseUrl: sim.url, model: 'sim-model' },
+    });
+    teamConfig.cache.enabled = false;
+    const { tool, seen } = notes();
+    const coderTools = agentTools([tool]);
+    const workflow = teamWorkflow({
+      config: teamConfig,
+      team: resolveTeam(teamConfig, 'solo'),
+      task: 'Fix the parser bug described in notes.txt',
+      gateway: gateway(),
+      toolbox: {
+        forAgent: (agentId) => (agentId === 'coder' ? coderTools : undefined),
+        close: async () => {},
+      },
+    });
+    sim.scriptTools(script([same], [same]));
+
+    const state = await execute(await openStore(), workflow);
+
+    expect(state.status).toBe('succeeded');
+    expect(seen).toHaveLength(1);
+    expect(state.loops).toEqual([
+      expect.objectContaining({ agentId: 'coder', kind: 'tool_call', action: 'stop' }),
+    ]);
   });
 
   it('stop: the first repeat ends the tool turns; without a repetition condition the call runs again', async () => {
