@@ -108,6 +108,15 @@ describe('workspace confinement', () => {
     );
   });
 
+  it('says so when the workspace itself is gone', async () => {
+    rmSync(workspace, { recursive: true });
+    for (const resolveFor of [resolveForRead, resolveForWrite]) {
+      const error = await refusal(resolveFor(workspace, 'a.txt'));
+      expect(error.code).toBe('tool_failed');
+      expect(error.message).toContain('workspace directory no longer exists');
+    }
+  });
+
   it('refuses a loop of links without hanging', async () => {
     symlinkSync(join(workspace, 'b'), join(workspace, 'a'));
     symlinkSync(join(workspace, 'a'), join(workspace, 'b'));

@@ -19,7 +19,7 @@ const MAX_LINK_HOPS = 16;
  * for an escape and `tool_failed` when nothing exists there.
  */
 export async function resolveForRead(workspace: string, requested: string): Promise<WorkspacePath> {
-  const root = await realpath(workspace);
+  const root = await workspaceRoot(workspace);
   const candidate = lexicallyInside(workspace, root, requested);
   // Checked before existence, so a dangling link pointing outside reads as refused, not as missing.
   const real = await realOfNearestExisting(candidate, requested);
@@ -40,11 +40,26 @@ export async function resolveForRead(workspace: string, requested: string): Prom
  * `real` is where the bytes land: writing through a link updates its target and keeps the link.
  */
 export async function resolveForWrite(workspace: string, requested: string): Promise<WorkspacePath> {
-  const root = await realpath(workspace);
+  const root = await workspaceRoot(workspace);
   const candidate = lexicallyInside(workspace, root, requested);
   const real = await realOfNearestExisting(candidate, requested);
   assertInside(root, real, requested);
   return { real, shown: shownPath(root, candidate) };
+}
+
+/** The workspace's real path; the runtime creates it before the first call, so missing means it was removed. */
+async function workspaceRoot(workspace: string): Promise<string> {
+  try {
+    return await realpath(workspace);
+  } catch (error) {
+    throw new AgentMeshError({
+      code: 'tool_failed',
+      message:
+        'The workspace directory no longer exists, so no file can be read or written; answer without files.',
+      context: { fsCode: (error as { code?: unknown }).code },
+      cause: error,
+    });
+  }
 }
 
 /** Joins `requested` onto the workspace and refuses `..` escapes and absolute paths outside it. */
