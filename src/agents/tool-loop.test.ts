@@ -345,6 +345,28 @@ describe('the tool-call loop', () => {
     expect(state.output).not.toContain('tool_args_invalid');
   });
 
+  it('counts re-asks by turn: several wrong calls in one turn use one re-ask', async () => {
+    const { tool, seen } = notes();
+    const bad = { name: 'read_note', arguments: '' };
+    sim.scriptTools(
+      script(
+        [bad, bad, { name: 'nope', arguments: '{}' }],
+        [{ name: 'read_note', arguments: { path: 'a.txt' } }],
+      ),
+    );
+
+    const state = await execute(await openStore(), toolWorkflow(agentTools([tool], { maxInvalidArgs: 1 })));
+
+    expect(state.toolCalls.map((call) => call.error?.code ?? call.status)).toEqual([
+      'tool_args_invalid',
+      'tool_args_invalid',
+      'tool_unknown',
+      'completed',
+    ]);
+    expect(seen).toHaveLength(1);
+    expect(requests.map((request) => request.tool_choice)).toEqual(['auto', 'auto', 'auto']);
+  });
+
   it('stops after maxRounds tool turns with one last toolChoice none call', async () => {
     const { tool, seen } = notes();
     const turns = ['a', 'b', 'c', 'd'].map((name) => [

@@ -37,7 +37,7 @@ export const ANSWER_NOW =
 /** How far the step's tool conversation has gone. */
 interface Progress {
   turns: number;
-  /** Calls the model got wrong: unknown tool or invalid arguments. */
+  /** Tool turns with a call the model got wrong (unknown tool, invalid arguments): re-asks used. */
   invalid: number;
   /** A repeated call with the `stop` action: no more tool turns. */
   stopped: boolean;
@@ -49,7 +49,7 @@ interface Progress {
  * An agent turn with tools. The model is called with the tools; while it answers with tool calls, the
  * calls are recorded (`tool.called`, all of a turn before any runs), settled (run in parallel, or read
  * back), and their results go back wrapped as untrusted data; then the model is asked again. After
- * `maxRounds` tool turns, more than `maxInvalidArgs` unknown-tool or invalid-argument calls in the step,
+ * `maxRounds` tool turns, more than `maxInvalidArgs` turns with an unknown tool or invalid arguments,
  * or a repeated call with action `stop`, the model is called once more with `toolChoice: 'none'` and
  * told to answer; tool calls it still makes are ignored, and no text fails the step (typed).
  *
@@ -115,10 +115,10 @@ function advance(progress: Progress, settled: readonly SettledCall[]): void {
       ...(error && { error }),
     })),
   );
-  for (const { error } of settled) {
-    if (error?.code === 'tool_args_invalid' || error?.code === 'tool_unknown') progress.invalid++;
-    if (error?.context.loopAction === 'stop') progress.stopped = true;
-  }
+  // A turn with any unknown tool or invalid arguments is one re-ask, however many of its calls were wrong.
+  const wrong = (code: string | undefined) => code === 'tool_args_invalid' || code === 'tool_unknown';
+  if (settled.some(({ error }) => wrong(error?.code))) progress.invalid++;
+  if (settled.some(({ error }) => error?.context.loopAction === 'stop')) progress.stopped = true;
 }
 
 /**
