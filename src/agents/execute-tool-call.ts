@@ -26,6 +26,8 @@ export interface FailedToolCall {
 /** How one call ended: the tool's output, or an error result for the model. */
 export type ToolCallOutcome = { status: 'completed'; result: string; durationMs: number } | FailedToolCall;
 
+const MAX_TIMER_MS = 2_147_483_647;
+
 /** Codes a tool may throw itself and keep (a refusal, a dead MCP server); anything else is `tool_failed`. */
 const TOOL_ERROR_CODES = new Set(['tool_refused', 'tool_failed', 'tool_timeout', 'mcp_unavailable']);
 
@@ -41,10 +43,12 @@ export async function executeToolCall(options: ExecuteToolCallOptions): Promise<
   // A cleared timer and a listener removed in `finally`: a long run leaves no timers behind.
   const controller = new AbortController();
   let timedOut = false;
-  const timer = setTimeout(() => {
+  const onTimeout = () => {
     timedOut = true;
     controller.abort(timeoutError(tool.name, timeoutMs));
-  }, timeoutMs);
+  };
+  // setTimeout fires at once past 2^31-1 ms; a larger timeout means "no practical limit".
+  const timer = setTimeout(onTimeout, Math.min(timeoutMs, MAX_TIMER_MS));
   const onAbort = () => controller.abort(signal.reason);
   signal.addEventListener('abort', onAbort, { once: true });
   const started = performance.now();
