@@ -564,6 +564,37 @@ describe('tool approvals', () => {
     expect(requests.map((request) => request.tool_choice)).toEqual(['auto', 'auto']);
   });
 
+  it('two calls needing approval in one turn are asked about one at a time, each run once when approved', async () => {
+    const guard = guarded();
+    sim.scriptTools(
+      script([
+        { name: 'delete_branch', arguments: { branch: 'old' } },
+        { name: 'delete_branch', arguments: { branch: 'older' } },
+      ]),
+    );
+    const store = await openStore();
+    const workflow = toolWorkflow(agentTools([guard.tool]));
+
+    const first = await execute(store, workflow);
+    expect(first.approvals.map(({ callId, status }) => ({ callId, status }))).toEqual([
+      { callId: 's1#0', status: 'pending' },
+    ]);
+    await decide(store, 'approved');
+    const second = await execute(store, workflow, { resume: true });
+    expect(second.status).toBe('awaiting_approval');
+    expect(guard.runs()).toBe(1);
+    expect(second.approvals.map(({ callId, status }) => ({ callId, status }))).toEqual([
+      { callId: 's1#0', status: 'approved' },
+      { callId: 's1#1', status: 'pending' },
+    ]);
+    await decide(store, 'approved');
+    const done = await execute(store, workflow, { resume: true });
+
+    expect(done.status).toBe('succeeded');
+    expect(guard.runs()).toBe(2);
+    expect(done.output).toContain('- delete_branch: deleted old\n- delete_branch: deleted older');
+  });
+
   it('a rejected call becomes a tool_declined error result carrying the comment, and never runs', async () => {
     const guard = guarded();
     sim.scriptTools(script([{ name: 'delete_branch', arguments: { branch: 'main' } }]));
