@@ -95,8 +95,10 @@ export async function approveRun(options: ApproveRunOptions): Promise<ApprovedRu
   const team = run ? resolveTeam(config, run.team) : undefined;
   if (team) checkApiKeys(config, team);
   // The run's tools are opened before the decision is stored: a tool that cannot be had changes nothing.
+  // (A run with nothing to decide is refused by the decision itself, with the better message.)
+  const waiting = team !== undefined && (await store.approvals({ runId, status: 'pending' })).length > 0;
   const ownToolbox =
-    team && !options.toolbox
+    team && waiting && !options.toolbox
       ? await openToolbox({
           config,
           team,
