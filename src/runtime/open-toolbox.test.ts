@@ -148,6 +148,7 @@ describe('openToolbox', () => {
     expect(error.message).toBe(
       'MCP server "broken" did not start: it exited with code 4; check tools.mcp.broken in agentmesh.yaml',
     );
+    expect(existsSync(join(cwd, '.agentmesh', 'runs', 'run_1'))).toBe(false);
   });
 
   it('refuses a custom tool whose parameters are not an object schema when the run starts, not mid-run', async () => {

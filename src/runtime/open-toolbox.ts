@@ -51,7 +51,6 @@ export async function openToolbox(options: OpenToolboxOptions): Promise<Toolbox 
   const custom = indexCustomTools(options.customTools ?? []);
   checkToolNames(agents, [...custom.keys()], Object.keys(config.tools.mcp));
   const workspace = config.tools.workspace ?? join(config.store.artifactsDir, runId, 'workspace');
-  await mkdir(workspace, { recursive: true });
 
   const sandbox = options.sandbox ?? (usesSandbox(agents) ? await createSandbox(config.sandbox) : undefined);
   const connections = await connectAll(mcpServersUsed(agents), options);
@@ -78,6 +77,8 @@ export async function openToolbox(options: OpenToolboxOptions): Promise<Toolbox 
         workspace,
       });
     }
+    // Last: a run that cannot start leaves no directory behind.
+    await mkdir(workspace, { recursive: true });
     return { forAgent: (agentId) => byAgent.get(agentId), close };
   } catch (error) {
     await close();
