@@ -6,6 +6,7 @@ import type { ResolvedConfig } from '../src/config/resolved-config.js';
 import { AgentMeshError } from '../src/errors/index.js';
 import { approveRun } from '../src/runtime/approve-run.js';
 import { openGateway } from '../src/runtime/build-gateway.js';
+import { forkRun } from '../src/runtime/fork-run.js';
 import { openRunStore } from '../src/runtime/open-run-store.js';
 import { runTask } from '../src/runtime/run-task.js';
 import { type RunningSimulator, startSimulator } from '../src/sim/simulator.js';
@@ -113,6 +114,37 @@ describe('tools given through the library', () => {
     );
     expect(approved.state.status).toBe('succeeded');
     expect(approved.state.output).toContain('lookup: value of a');
+  });
+
+  it('a fork of a run with tools gets them again and calls the tool anew, with its own idempotency key', async () => {
+    const keys: string[] = [];
+    const keyed = defineTool({
+      name: 'lookup',
+      description: 'Looks a key up.',
+      parameters: z.object({ key: z.string() }),
+      execute: async ({ key }, context) => {
+        keys.push(context.idempotencyKey);
+        return `value of ${key}`;
+      },
+    });
+    const source = await withRuntime((io) =>
+      runTask({
+        ...io,
+        team: 'work',
+        task: 'Look it up [[tool lookup {"key":"a"}]]',
+        tools: [throwing, keyed],
+      }),
+    );
+    expect(source.state.status).toBe('succeeded');
+    const fork = await withRuntime((io) =>
+      forkRun({ ...io, sourceRunId: source.state.runId, fromStep: 1, tools: [throwing, keyed] }),
+    );
+    expect(fork.state.status).toBe('succeeded');
+    expect(fork.state.output).toContain('lookup: value of a');
+    expect(keys).toEqual([
+      `${source.state.runId}/${source.state.toolCalls[0]!.callId}`,
+      `${fork.state.runId}/${fork.state.toolCalls[0]!.callId}`,
+    ]);
   });
 
   it('a team without tools gets no toolbox: no workspace directory appears', async () => {

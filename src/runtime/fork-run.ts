@@ -1,6 +1,6 @@
 import { resolveTeam } from '../config/resolve-config.js';
 import type { ResolvedConfig } from '../config/resolved-config.js';
-import { newRunId, type RunEvent } from '../core/index.js';
+import { newRunId, type RunEvent, type RunStartedEvent } from '../core/index.js';
 import { AgentMeshError } from '../errors/index.js';
 import type { RunStore } from '../store/run-store.js';
 import type { DrivenRun } from './drive-run.js';
@@ -60,14 +60,15 @@ export async function prepareFork(options: {
 export async function forkRun(options: ForkRunOptions): Promise<DrivenRun> {
   const { sourceRunId, fromStep, ...resume } = options;
   const events = await prepareFork({ ...resume, sourceRunId, fromStep });
-  const started = events[0]!;
+  // forkEvents begins every fork's log with its run.started.
+  const started = events[0] as RunStartedEvent;
   const runId = started.runId;
   // The new run's tools are opened before its log is stored: a tool that cannot be had stores nothing.
   const ownToolbox = resume.toolbox
     ? undefined
     : await openToolbox({
         config: resume.config,
-        team: resolveTeam(resume.config, started.type === 'run.started' ? started.team : ''),
+        team: resolveTeam(resume.config, started.team),
         runId,
         signal: resume.signal,
         ...(resume.tools && { customTools: resume.tools }),
