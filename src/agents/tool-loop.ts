@@ -76,7 +76,6 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<StepEventIn
     const answer = await callAgentModel(options, messages, offered);
     const toolCalls = answer.result.toolCalls ?? [];
     if (toolCalls.length === 0) return answerEvents(step, answer);
-    await context.record(answer.accepted);
     const calls = await recordCalls(options, toolSet, answer, toolCalls, progress.turns, nextIndex);
     nextIndex += calls.length;
     await settle(calls);
@@ -122,13 +121,14 @@ function advance(progress: Progress, settled: readonly SettledCall[]): void {
 }
 
 /**
- * Records every call of the model's turn (`tool.called`) before any of them runs, so a resumed step
- * replays this turn instead of asking the model again; returns them as the run state folds them.
+ * Records the model's accepted answer and every call of its turn (`tool.called`) in one transaction,
+ * before any of them runs, so a resumed step replays this whole turn instead of asking the model again;
+ * returns the calls as the run state folds them.
  */
 async function recordCalls(
   { context, step }: ToolLoopOptions,
   toolSet: ToolSet,
-  { result }: AgentModelAnswer,
+  { result, accepted }: AgentModelAnswer,
   toolCalls: readonly ToolCall[],
   turn: number,
   firstIndex: number,
@@ -137,8 +137,8 @@ async function recordCalls(
     ...(result.content && { content: result.content }),
     ...(result.reasoningContent && { reasoningContent: result.reasoningContent }),
   };
-  const calls: ToolCallState[] = [];
-  for (const [position, toolCall] of toolCalls.entries()) {
+  const epoch = context.state.steps.find((s) => s.stepId === step.stepId)?.toolEpoch ?? 0;
+  const events = toolCalls.map((toolCall, position) => {
     const index = firstIndex + position;
     const tool = toolSet.get(toolCall.name);
     const event = {
@@ -155,10 +155,8 @@ async function recordCalls(
       sideEffects: tool?.sideEffects ?? false,
       ...(position === 0 && Object.keys(assistant).length > 0 && { assistant }),
     };
-    await context.record(event);
-    const { type: _type, ...call } = event;
-    const epoch = context.state.steps.find((s) => s.stepId === step.stepId)?.toolEpoch ?? 0;
-    calls.push({ ...call, epoch, status: 'called' });
-  }
-  return calls;
+    return event;
+  });
+  await context.recordAll([accepted, ...events]);
+  return events.map(({ type: _type, ...call }): ToolCallState => ({ ...call, epoch, status: 'called' }));
 }

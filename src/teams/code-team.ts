@@ -134,6 +134,7 @@ function withNote(context: StepContext, step: WorkflowStep, note: string): StepC
     runId: context.runId,
     signal: context.signal,
     record: (event) => context.record(event),
+    recordAll: (events) => context.recordAll(events),
     get state() {
       const state = context.state;
       return { ...state, transcript: [...state.transcript, entry] };

@@ -45,9 +45,12 @@ export interface ToolDefinition<Args = unknown> {
 
 /** Declares a tool with a zod schema, so `execute` gets its arguments typed. */
 export function defineTool<Schema extends z.ZodType>(
-  tool: Omit<ToolDefinition<z.infer<Schema>>, 'parameters'> & { parameters: Schema },
-): ToolDefinition<z.infer<Schema>> {
-  return tool as ToolDefinition<z.infer<Schema>>;
+  tool: Omit<ToolDefinition, 'parameters' | 'execute'> & {
+    parameters: Schema;
+    execute(args: z.output<Schema>, context: ToolContext): Promise<ToolOutput>;
+  },
+): ToolDefinition<z.output<Schema>> {
+  return tool as ToolDefinition<z.output<Schema>>;
 }
 
 /** Tool names as every provider accepts them. */

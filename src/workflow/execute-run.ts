@@ -175,6 +175,10 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunState> 
       record: async (event) => {
         await recorder.record(stamp(event, runId, at()));
       },
+      recordAll: async (events) => {
+        const stampedAt = at();
+        await recorder.recordAll(events.map((event) => stamp(event, runId, stampedAt)));
+      },
     };
     try {
       return { ok: true, results: await workflow.runStep(step, context) };

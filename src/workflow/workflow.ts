@@ -52,6 +52,8 @@ export interface StepContext {
   signal: AbortSignal;
   /** Appends an event to the run log (and tells every listener) before the step goes on. */
   record(event: StepEventInput): Promise<void>;
+  /** Appends several events in one transaction: all of them are in the log, or none. */
+  recordAll(events: readonly StepEventInput[]): Promise<void>;
 }
 
 /** A workflow the executor can drive: a pure scheduling decision plus a way to run each step. */
