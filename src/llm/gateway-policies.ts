@@ -4,6 +4,7 @@ import { LlmCallError } from '../errors/index.js';
 import type { CircuitBreakers } from './breaker/circuit-breakers.js';
 import type { BudgetLedger, CallBudgets } from './budget/budget-ledger.js';
 import type { ResponseCache } from './cache/response-cache.js';
+import type { ToolSpec } from './provider.js';
 import type { LimitKey, RateLimiter } from './rate-limit/rate-limiter.js';
 
 /** The budgets every call is checked against. */
@@ -27,7 +28,7 @@ export interface GatewayPolicies {
    * Prompt tokens of a request, estimated high: budget reservations and tokens-per-minute limits
    * count them before the provider says. Without it, only max output tokens are counted.
    */
-  estimatePromptTokens?: (messages: ChatMessage[]) => number;
+  estimatePromptTokens?: (messages: ChatMessage[], tools?: readonly ToolSpec[]) => number;
 }
 
 /** The budgets that apply to one call of `agentId`; null when none is set (no reservation needed). */

@@ -361,7 +361,7 @@ export class LlmGateway {
     const needsEstimate = budgets !== null || keys.some((key) => key.limit.tpm !== null);
     const worstCase = needsEstimate
       ? worstCaseCost({
-          promptTokens: this.#policies.estimatePromptTokens?.(options.messages) ?? 0,
+          promptTokens: this.#policies.estimatePromptTokens?.(options.messages, options.tools) ?? 0,
           maxTokens: options.maxTokens ?? model.contextWindow ?? 0,
           pricing: model.pricing,
         })

@@ -33,6 +33,21 @@ describe('estimatePromptTokens', () => {
     expect(estimatePromptTokens([{ role: 'user', content: 'hi', name: 'critic' }])).toBeGreaterThan(unnamed);
   });
 
+  it('counts the tool calls an assistant turn made and the tools offered, which are billed as prompt', () => {
+    const turn: ChatMessage[] = [{ role: 'user', content: 'read it' }];
+    const withCall: ChatMessage[] = [
+      ...turn,
+      {
+        role: 'assistant',
+        content: '',
+        toolCalls: [{ id: 'c1', name: 'read_file', arguments: '{"path":"notes/a.md"}' }],
+      },
+    ];
+    const spec = { name: 'read_file', description: 'Reads a file.', parameters: { type: 'object' } };
+    expect(estimatePromptTokens(withCall)).toBeGreaterThan(expectedEstimate(withCall));
+    expect(estimatePromptTokens(turn, [spec])).toBeGreaterThan(estimatePromptTokens(turn));
+  });
+
   it('gives the same answer when asked again (the per-message memo changes nothing)', () => {
     const doubled = [...messages, ...messages];
     const first = estimatePromptTokens(doubled);

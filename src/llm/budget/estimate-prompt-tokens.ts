@@ -1,5 +1,6 @@
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import type { ChatMessage } from '../../core/index.js';
+import type { ToolSpec } from '../provider.js';
 
 /**
  * Tokens a chat format adds around each message (role markers, separators). OpenAI documents 3–4;
@@ -20,18 +21,27 @@ const MEMO_LIMIT = 512;
 const memo = new Map<string, number>();
 
 /**
- * The prompt tokens of `messages`, estimated high for a budget reservation: o200k counts of each
- * content (and name), plus per-message and reply-priming overhead, times {@link TOKENIZER_SAFETY_FACTOR}.
+ * The prompt tokens of `messages` (and of the tools offered, which providers bill as prompt), estimated
+ * high for a budget reservation: o200k counts of each content, name and tool call, plus per-message and
+ * reply-priming overhead, times {@link TOKENIZER_SAFETY_FACTOR}.
  *
  * Importing this module loads the o200k tables (~160 ms and ~60 MB on first import), so load it
  * with `import()` only when a budget or a tokens-per-minute limit needs it.
  */
-export function estimatePromptTokens(messages: readonly (ChatMessage & { name?: string })[]): number {
+export function estimatePromptTokens(
+  messages: readonly (ChatMessage & { name?: string })[],
+  tools: readonly ToolSpec[] = [],
+): number {
   let tokens = REPLY_PRIMING_TOKENS;
   for (const message of messages) {
     tokens += TOKENS_PER_MESSAGE + countMemoised(message.content);
     if (message.name) tokens += countMemoised(message.name);
+    for (const call of message.toolCalls ?? []) {
+      tokens += countMemoised(call.name) + countMemoised(call.arguments);
+    }
   }
+  // The tool schemas are the same on every turn of a step, so their count is memoised like a message.
+  if (tools.length > 0) tokens += countMemoised(JSON.stringify(tools));
   return Math.ceil(tokens * TOKENIZER_SAFETY_FACTOR);
 }
 

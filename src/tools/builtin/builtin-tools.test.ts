@@ -6,6 +6,7 @@ import type { Sandbox } from '../../code/sandbox/sandbox.js';
 import { BUILTIN_TOOL_NAMES } from '../../config/defaults/settings.js';
 import { resolveConfig } from '../../config/index.js';
 import type { ResolvedConfig } from '../../config/resolved-config.js';
+import { createSandbox } from '../../runtime/create-sandbox.js';
 import type { ToolContext } from '../tool.js';
 import { TOOL_NAME_PATTERN } from '../tool.js';
 import { createBuiltinTools } from './builtin-tools.js';
@@ -69,13 +70,20 @@ describe('createBuiltinTools', () => {
     await builtins.close();
   });
 
-  it('creates the sandbox from config.sandbox on first use when none is given', async () => {
-    const builtins = createBuiltinTools({ config });
+  it('creates the sandbox with the factory it is given, on first use', async () => {
+    const builtins = createBuiltinTools({ config, sandbox: () => createSandbox(config.sandbox) });
     const output = await builtins
       .get('run_code')
       .execute({ language: 'python', code: 'print(6 * 7)' }, context);
     expect(output).toMatch(/^exit code 0 \(\d+ ms, isolation: subprocess\)/);
     expect(output).toContain('--- stdout ---\n42');
+  });
+
+  it('answers that code cannot run when no sandbox was given', async () => {
+    const builtins = createBuiltinTools({ config });
+    await expect(
+      builtins.get('run_code').execute({ language: 'python', code: 'print(1)' }, context),
+    ).rejects.toMatchObject({ code: 'tool_failed', message: expect.stringMatching(/^No sandbox was given/) });
   });
 
   it('uses the sandbox it is given, with the limits from config.sandbox', async () => {

@@ -2,7 +2,6 @@ import type { Sandbox, SandboxLimits } from '../../code/sandbox/sandbox.js';
 import type { BUILTIN_TOOL_NAMES } from '../../config/defaults/settings.js';
 import type { ResolvedConfig } from '../../config/resolved-config.js';
 import { AgentMeshError } from '../../errors/index.js';
-import { createSandbox } from '../../runtime/create-sandbox.js';
 import type { ToolDefinition } from '../tool.js';
 import { httpGetTool } from './http-get-tool.js';
 import { listFilesTool } from './list-files-tool.js';
@@ -18,8 +17,11 @@ export type BuiltinToolName = (typeof BUILTIN_TOOL_NAMES)[number];
 /** What the built-in tools of one run are built from. */
 export interface BuiltinToolsOptions {
   config: ResolvedConfig;
-  /** For run_code/run_tests; created lazily on first use when absent (`createSandbox(config.sandbox)`). */
-  sandbox?: Sandbox;
+  /**
+   * Where run_code/run_tests run: a sandbox, or a factory called on their first use (the runtime passes
+   * `createSandbox(config.sandbox)`); absent, those two tools answer that no sandbox was given.
+   */
+  sandbox?: Sandbox | (() => Promise<Sandbox>);
 }
 
 /** The built-in tools of one run; they share the notes index and the sandbox. */
@@ -36,10 +38,10 @@ export function createBuiltinTools({ config, sandbox }: BuiltinToolsOptions): Bu
     notes: config.tools.notes,
     indexPath: config.tools.notesIndexPath,
   });
-  let sandboxPromise: Promise<Sandbox> | null = sandbox === undefined ? null : Promise.resolve(sandbox);
+  let sandboxPromise: Promise<Sandbox> | null = null;
   const sandboxed = {
     sandbox: () => {
-      sandboxPromise ??= createSandbox(config.sandbox);
+      sandboxPromise ??= typeof sandbox === 'function' ? sandbox() : sandboxOrNone(sandbox);
       // A failed probe or a refused mode is reported on this call, and tried again on the next.
       return sandboxPromise.catch((error: unknown) => {
         sandboxPromise = null;
@@ -79,6 +81,15 @@ export function createBuiltinTools({ config, sandbox }: BuiltinToolsOptions): Bu
       notesIndex.close();
     },
   };
+}
+
+async function sandboxOrNone(sandbox: Sandbox | undefined): Promise<Sandbox> {
+  if (sandbox) return sandbox;
+  throw new AgentMeshError({
+    code: 'tool_failed',
+    message:
+      'No sandbox was given to the built-in tools, so code cannot run here; run it through openToolbox, which creates one from sandbox: in agentmesh.yaml.',
+  });
 }
 
 function sandboxLimits({ sandbox }: ResolvedConfig): SandboxLimits {
