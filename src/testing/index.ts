@@ -1,4 +1,12 @@
-export { type RunningSimulator, type SimFault, type SimulatorOptions, startSimulator } from '../sim/index.js';
+export {
+  type RunningSimulator,
+  type SimFault,
+  type SimScriptedCall,
+  type SimToolScript,
+  type SimulatorOptions,
+  scriptSimTools,
+  startSimulator,
+} from '../sim/index.js';
 export { MemoryRunStore } from '../store/memory/memory-run-store.js';
 export { sampleRunLog } from '../store/sample-run-log.js';
 export { playPattern } from '../teams/play-pattern.js';
