@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { NotesIndex } from '../src/memory/notes-index.js';
+import { seededRandom } from '../src/sim/seeded-random.js';
 import { median, percentile } from './support.js';
 
 const DOCUMENTS = Number(process.env.BENCH_NOTES_DOCUMENTS ?? 10_000);
@@ -16,18 +17,6 @@ const QUERIES = Number(process.env.BENCH_NOTES_QUERIES ?? 2_000);
 const WARMUP = 200;
 const VOCABULARY_SIZE = 5_000;
 const SYLLABLES = ['ka', 'lo', 'mi', 'ne', 'su', 'ra', 'to', 'vi', 'de', 'po', 'an', 'er', 'is', 'ul', 'om'];
-
-/** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function vocabulary(random: () => number): string[] {
   const words = new Set<string>();
@@ -69,7 +58,7 @@ async function writeNotes(dir: string, words: readonly string[], random: () => n
 /** Runs the benchmark and returns its report lines. */
 export async function notesSearch(): Promise<{ name: string; lines: string[] }> {
   const name = 'notes search';
-  const random = seeded(20_260_817);
+  const random = seededRandom(20_260_817);
   const words = vocabulary(random);
   const dir = await mkdtemp(join(tmpdir(), 'agentmesh-bench-notes-'));
   const notesDir = join(dir, 'notes');

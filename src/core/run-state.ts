@@ -6,6 +6,7 @@ import type {
   RunStatus,
   StepStartedEvent,
   StopReason,
+  ToolCalledEvent,
 } from './run-events.js';
 import { addUsage, type Usage, ZERO_USAGE } from './usage.js';
 
@@ -33,18 +34,7 @@ export interface StepState {
 }
 
 /** One tool call of a step, folded from `tool.called` and its `tool.completed` or `tool.failed`. */
-export interface ToolCallState {
-  callId: string;
-  stepId: string;
-  agentId: string;
-  index: number;
-  turn: number;
-  toolCallId: string;
-  tool: string;
-  arguments: string;
-  source: string;
-  sideEffects: boolean;
-  assistant?: { content?: string; reasoningContent?: string };
+export interface ToolCallState extends Omit<ToolCalledEvent, 'type' | 'runId' | 'at'> {
   /** The step's `toolEpoch` when the call was made; a call of an earlier epoch is history, not replayed. */
   epoch: number;
   /** `called`: asked for, no result in the log yet (it may have run when the process died). */
