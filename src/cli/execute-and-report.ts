@@ -4,6 +4,7 @@ import { warnUnpricedOnce } from '../llm/pricing/warn-unpriced.js';
 import { openGateway } from '../runtime/build-gateway.js';
 import type { DrivenRun } from '../runtime/drive-run.js';
 import { openRunStore } from '../runtime/open-run-store.js';
+import { openTelemetry } from '../runtime/open-telemetry.js';
 import { findOrphanedRuns } from '../runtime/orphaned-runs.js';
 import { runResult } from '../runtime/run-result.js';
 import { prepareRun, runTask } from '../runtime/run-task.js';
@@ -50,6 +51,7 @@ export async function executeAndReport({
   offerOrphans = true,
 }: ExecuteAndReportOptions): Promise<number> {
   const store = openRunStore(config);
+  const telemetry = openTelemetry(config);
   const gateway = await openGateway(config, {
     warn: (message) => writeLine(io.stderr, `agentmesh: ${message}`),
   });
@@ -60,6 +62,7 @@ export async function executeAndReport({
       gateway: gateway.gateway,
       signal: io.signal,
       listeners: [
+        ...telemetry.listeners,
         progressReporter({ stream: io.stderr, env: io.env }),
         (event) => {
           // Unknown is not free: say once per model that its cost could not be counted.
@@ -116,6 +119,7 @@ export async function executeAndReport({
     return EXIT.ok;
   } finally {
     await gateway.close();
+    await telemetry.shutdown();
     await store.close();
   }
 }

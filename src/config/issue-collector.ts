@@ -36,6 +36,11 @@ export class IssueCollector {
     for (const value of values) if (value != null && value.length >= 4) this.secrets.add(value);
   }
 
+  /** The secret values gathered so far. */
+  secretValues(): string[] {
+    return [...this.secrets];
+  }
+
   /** Throws every gathered problem at once; the code is the shared one, else `config_invalid`. */
   throwIfAny(): void {
     if (this.entries.length === 0) return;

@@ -12,6 +12,7 @@ import { resolveLimits } from './resolve-limits.js';
 import { modelRefProblem, resolveModels } from './resolve-models.js';
 import { resolveProviders } from './resolve-providers.js';
 import { checkTeams, resolveTeams } from './resolve-teams.js';
+import { resolveTelemetry } from './resolve-telemetry.js';
 import { checkAgentTools, resolveTools } from './resolve-tools.js';
 import type { AgentConfig, ModelInfo, ResolvedConfig, TeamConfig } from './resolved-config.js';
 import type { FileConfig } from './schema.js';
@@ -108,6 +109,7 @@ export function resolveConfig({ file, env, cwd, overrides = {} }: ResolveConfigO
       .map(([, value]) => value),
     overrides.apiKey,
   ]);
+  const telemetry = resolveTelemetry(config.telemetry, cwd, issues);
   const limits = resolveLimits(config.limits, overrides.maxCostUsd, issues);
   const db = fromFlagOrEnv(overrides.db, '--db', 'AGENTMESH_DB');
   const storePath = db?.value ?? config.store?.path ?? DEFAULT_STORE.path;
@@ -143,6 +145,8 @@ export function resolveConfig({ file, env, cwd, overrides = {} }: ResolveConfigO
       maxOutputBytes: config.sandbox?.maxOutputBytes ?? DEFAULT_SANDBOX.maxOutputBytes,
     },
     tools,
+    telemetry,
+    secrets: issues.secretValues(),
     cassette,
   };
 }

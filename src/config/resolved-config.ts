@@ -299,6 +299,26 @@ export interface ToolsConfig {
   mcp: Record<string, McpServerConfig>;
 }
 
+/** A log level (`silent`: nothing). */
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';
+
+/** Thresholds the monitoring agent checks; an alert is raised while one is crossed. */
+export interface MonitorThresholds {
+  cpuPercent: number;
+  memoryPercent: number;
+  diskFreePercent: number;
+  errorRate: number;
+  costPerHourUsd: number;
+}
+
+/** Logs, traces and the monitoring agent. */
+export interface TelemetryConfig {
+  logs: { dir: string; level: LogLevel; maxSizeBytes: number; maxFiles: number };
+  /** null: no exporter runs and tracing costs nothing. */
+  otlp: { endpoint: string; headers: Record<string, string>; serviceName: string } | null;
+  monitor: { intervalMs: number; windowMs: number; thresholds: MonitorThresholds; webhooks: string[] };
+}
+
 /** The configuration after parsing, defaults and checks: nothing optional left. */
 export interface ResolvedConfig {
   /** The file it came from, or null for built-in defaults only. */
@@ -316,6 +336,12 @@ export interface ResolvedConfig {
   cache: CacheConfig;
   sandbox: SandboxConfig;
   tools: ToolsConfig;
+  telemetry: TelemetryConfig;
+  /**
+   * Every secret value the config knows (provider keys, `*KEY*`/`*TOKEN*`/`*SECRET*`/`*PASSWORD*`
+   * environment values, MCP env and headers, OTLP headers), for redaction wherever text leaves the process.
+   */
+  secrets: string[];
   /** `--record FILE` / `--replay FILE`: write or answer from a cassette of provider exchanges; null: neither. */
   cassette: CassetteConfig | null;
 }

@@ -263,6 +263,51 @@ export const limitsFileSchema = mapping({
   ),
 });
 
+/** Log levels, most verbose first. */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'silent'] as const;
+
+/** `telemetry:` logs, OpenTelemetry traces and the monitoring agent. */
+export const telemetryFileSchema = mapping({
+  logs: opt(
+    mapping({
+      /** Where the log files go, relative to the working directory. @default .agentmesh/logs */
+      dir: opt(text({ nonEmpty: true })),
+      level: opt(oneOf(LOG_LEVELS)),
+      /** A file is rotated when it reaches this size. @default 10 */
+      maxSizeMb: opt(numberIn({ min: 1 })),
+      /** Rotated files kept per category. @default 5 */
+      maxFiles: opt(numberIn({ min: 1, int: true })),
+    }),
+  ),
+  /** Traces go over OTLP/HTTP to this collector; absent: no exporter runs. */
+  otlp: opt(
+    mapping({
+      /** e.g. `http://127.0.0.1:4318/v1/traces`. */
+      endpoint: httpUrl(),
+      headers: opt(recordOf(text(), 'header names to string values')),
+      serviceName: opt(text({ nonEmpty: true })),
+    }),
+  ),
+  /** The monitoring agent: what it checks against, how often, and where alerts go. */
+  monitor: opt(
+    mapping({
+      intervalSeconds: opt(numberIn({ min: 1 })),
+      cpuPercent: opt(numberIn({ min: 1, max: 100 })),
+      memoryPercent: opt(numberIn({ min: 1, max: 100 })),
+      /** Alert when the store's disk has less free space than this share. */
+      diskFreePercent: opt(numberIn({ min: 0, max: 100 })),
+      /** Share of LLM calls that failed in the last window. */
+      errorRate: opt(numberIn({ min: 0, max: 1 })),
+      /** USD spent in the last hour. */
+      costPerHourUsd: opt(numberIn({ min: 0 })),
+      /** The window error rate and cost rate are measured over. @default 3600 */
+      windowSeconds: opt(numberIn({ min: 1 })),
+      /** Each alert is POSTed as JSON to these URLs. */
+      webhooks: opt(z.array(httpUrl())),
+    }),
+  ),
+});
+
 /** The whole of `agentmesh.yaml`; every section is optional. */
 export const fileConfigSchema = mapping({
   defaults: opt(mapping({ model: opt(text({ nonEmpty: true })), team: opt(text({ nonEmpty: true })) })),
@@ -293,9 +338,9 @@ export const fileConfigSchema = mapping({
     }),
   ),
   tools: opt(toolsFileSchema),
-  // Accepted now, read by later features (PII guard, telemetry, distributed workers).
+  telemetry: opt(telemetryFileSchema),
+  // Accepted now, read by later features (PII guard, distributed workers).
   guard: opt(freeForm()),
-  telemetry: opt(freeForm()),
   redis: opt(freeForm()),
 });
 

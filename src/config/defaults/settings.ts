@@ -76,3 +76,20 @@ export const DEFAULT_TOOLS = {
   maxInvalidArgs: 2,
   mcpStartupTimeoutMs: 30_000,
 } as const;
+
+/** Telemetry when `telemetry:` says nothing: info logs rotated at 10 MB (5 kept), no traces, a 30 s monitor. */
+export const DEFAULT_TELEMETRY = {
+  logs: { dir: '.agentmesh/logs', level: 'info', maxSizeMb: 10, maxFiles: 5 },
+  serviceName: 'agentmesh',
+  monitor: {
+    intervalSeconds: 30,
+    windowSeconds: 3_600,
+    thresholds: {
+      cpuPercent: 90,
+      memoryPercent: 90,
+      diskFreePercent: 5,
+      errorRate: 0.25,
+      costPerHourUsd: 10,
+    },
+  },
+} as const;
