@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { foldRun, type RunEvent } from '../core/index.js';
 import type { RunStore } from './run-store.js';
 import { describeRunStoreDurabilityContract } from './run-store-durability.contract.js';
+import { describeRunStoreMetricsContract } from './run-store-metrics.contract.js';
 import { runStartedEvent, sampleRunLog } from './sample-run-log.js';
 import { emptyUsageRow } from './usage-aggregate.js';
 import type { UsageRow } from './usage-query.js';
@@ -372,5 +373,6 @@ export function describeRunStoreContract(name: string, makeStore: MakeRunStore):
     });
 
     describeRunStoreDurabilityContract(() => store);
+    describeRunStoreMetricsContract(() => store);
   });
 }

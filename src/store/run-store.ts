@@ -1,6 +1,8 @@
 import type { BreakerChangedEvent, RunEvent, RunStatus, StoredRunEvent, Usage } from '../core/index.js';
+import type { MetricsQuery, MetricsTotals } from './metrics-query.js';
 import type { UsageQuery, UsageRow } from './usage-query.js';
 
+export type { LlmCallTotals, MetricsQuery, MetricsTotals, ToolCallTotals } from './metrics-query.js';
 export type { UsageGroupBy, UsageQuery, UsageRow } from './usage-query.js';
 
 /** A run's row: the projection of its log that listings need. */
@@ -120,6 +122,8 @@ export interface RunStore {
   usage(query: UsageQuery): Promise<UsageRow[]>;
   /** The latest `breaker.changed` event of each provider+model across all runs, by provider then model. */
   breakerStates(): Promise<BreakerChangedEvent[]>;
+  /** Every run's LLM calls, tool calls, statuses and steps in flight, summed in one read (for `/metrics`). */
+  metricsTotals(query: MetricsQuery): Promise<MetricsTotals>;
   /** The run's lease (owner null when free), or undefined for an unknown run. */
   lease(runId: string): Promise<RunLease | undefined>;
   /**

@@ -8,6 +8,8 @@ import {
 } from '../../core/index.js';
 import { latestBreakerStates } from '../latest-breaker-states.js';
 import { llmCallFromEvent } from '../llm-call-from-event.js';
+import type { MetricsQuery, MetricsTotals } from '../metrics-query.js';
+import { metricsTotalsOf } from '../metrics-totals.js';
 import { approvalDecidedEvent, approvalNotPendingError, pendingApproval } from '../pending-approval.js';
 import { parseStoredRunEvent, serializeRunEvent } from '../run-event-json.js';
 import type {
@@ -237,6 +239,17 @@ export class MemoryRunStore implements RunStore {
     }
     found.sort((a, b) => compareCallsByTime(a, b));
     return latestBreakerStates(found as (BreakerChangedEvent & { seq: number })[]);
+  }
+
+  /** Calls, tools, statuses and steps in flight over every run, as the SQLite adapter sums them. */
+  async metricsTotals(query: MetricsQuery): Promise<MetricsTotals> {
+    this.#assertOpen();
+    const runs = [...this.#runs.values()].map((entry) => ({
+      status: entry.summary.status,
+      events: entry.payloads.map((payload, index) => parseStoredRunEvent(payload, index + 1)),
+      calls: entry.calls.map(({ call }) => call),
+    }));
+    return metricsTotalsOf(runs, query);
   }
 
   /** The run's lease, or undefined for an unknown run. */

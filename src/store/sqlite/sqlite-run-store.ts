@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { BreakerChangedEvent, RunEvent, RunStatus, StoredRunEvent } from '../../core/index.js';
 import { latestBreakerStates } from '../latest-breaker-states.js';
 import { llmCallFromEvent } from '../llm-call-from-event.js';
+import type { MetricsQuery, MetricsTotals } from '../metrics-query.js';
 import { approvalDecidedEvent, approvalNotPendingError, pendingApproval } from '../pending-approval.js';
 import { parseStoredRunEvent, serializeRunEvent } from '../run-event-json.js';
 import type {
@@ -109,7 +110,29 @@ export const SQL = {
   llmCallsBetween: `SELECT * FROM llm_calls WHERE at >= ? AND at < ? ORDER BY at, run_id, seq`,
   // run_events_by_type; read oldest first (ties as the memory adapter breaks them) so later events win.
   breakerEvents: `SELECT payload FROM run_events WHERE type = 'breaker.changed' ORDER BY at, run_id, seq`,
+  // run_events_by_type; a tool call that has not finished is not counted yet.
+  toolCallTotals: `SELECT json_extract(payload, '$.tool') AS tool,
+      CASE type WHEN 'tool.completed' THEN 'ok' ELSE 'error' END AS outcome, COUNT(*) AS calls
+    FROM run_events WHERE type IN ('tool.completed', 'tool.failed') GROUP BY tool, outcome ORDER BY tool, outcome`,
+  runsByStatus: 'SELECT status, COUNT(*) AS runs FROM runs GROUP BY status ORDER BY status',
+  // Only the logs of running runs are read. With MAX(), SQLite takes the bare column `type` from the row
+  // holding the maximum, i.e. each step's last step event: still `step.started` means in flight.
+  stepsInFlight: `SELECT COUNT(*) FROM (
+      SELECT e.type AS last_type, MAX(e.seq)
+      FROM runs r JOIN run_events e ON e.run_id = r.run_id
+      WHERE r.status = 'running' AND e.type IN ('step.started', 'step.completed', 'step.failed')
+      GROUP BY e.run_id, json_extract(e.payload, '$.stepId')
+    ) WHERE last_type = 'step.started'`,
 } as const;
+
+/** The llm_calls aggregate behind /metrics, with one cumulative bucket column per latency bound. */
+function llmCallTotalsSql(bucketCount: number): string {
+  const buckets = Array.from({ length: bucketCount }, (_, i) => `, SUM(latency_ms <= ?) AS le_${i}`).join('');
+  return `SELECT provider, model, outcome, cached, COUNT(*) AS calls, SUM(prompt_tokens) AS prompt_tokens,
+      SUM(completion_tokens) AS completion_tokens, SUM(cached_tokens) AS cached_tokens,
+      SUM(reasoning_tokens) AS reasoning_tokens, TOTAL(cost_usd) AS cost_usd, TOTAL(latency_ms) AS latency_ms${buckets}
+    FROM llm_calls GROUP BY provider, model, outcome, cached ORDER BY provider, model, outcome, cached`;
+}
 
 type Statements = { [K in keyof typeof SQL]: Database.Statement<unknown[]> };
 
@@ -119,6 +142,8 @@ export class SqliteRunStore implements RunStore {
   readonly path: string;
   readonly #db: Database.Database;
   readonly #stmts: Statements;
+  /** The llm_calls aggregate of /metrics, prepared once per number of latency buckets. */
+  readonly #llmTotals = new Map<number, Database.Statement<unknown[]>>();
   readonly #appendTx: (
     events: readonly RunEvent[],
     payloads: readonly string[],
@@ -227,6 +252,26 @@ export class SqliteRunStore implements RunStore {
   async breakerStates(): Promise<BreakerChangedEvent[]> {
     const rows = this.#guard('read', () => this.#stmts.breakerEvents.pluck().all()) as string[];
     return latestBreakerStates(rows.map((payload) => JSON.parse(payload) as BreakerChangedEvent));
+  }
+
+  /** Calls, tools, statuses and steps in flight, aggregated in SQL in one read transaction. */
+  async metricsTotals({ latencyBucketsMs }: MetricsQuery): Promise<MetricsTotals> {
+    const read = () => {
+      const count = latencyBucketsMs.length;
+      let llm = this.#llmTotals.get(count);
+      if (!llm) {
+        llm = this.#db.prepare(llmCallTotalsSql(count));
+        this.#llmTotals.set(count, llm);
+      }
+      return {
+        llmCalls: (llm.all(...latencyBucketsMs) as LlmTotalsRow[]).map((row) => llmTotalsFromRow(row, count)),
+        toolCalls: this.#stmts.toolCallTotals.all() as MetricsTotals['toolCalls'],
+        runsByStatus: this.#stmts.runsByStatus.all() as MetricsTotals['runsByStatus'],
+        stepsInFlight: this.#stmts.stepsInFlight.pluck().get() as number,
+      };
+    };
+    // One deferred transaction: every figure comes from the same snapshot of the database.
+    return this.#guard('read', () => this.#db.transaction(read)());
   }
 
   /** The run's lease columns, or undefined for an unknown run. */
@@ -365,4 +410,36 @@ export class SqliteRunStore implements RunStore {
       throw toStoreError(error, { action, path: this.path });
     }
   }
+}
+
+interface LlmTotalsRow {
+  provider: string;
+  model: string;
+  outcome: 'ok' | 'error';
+  cached: number;
+  calls: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cached_tokens: number;
+  reasoning_tokens: number;
+  cost_usd: number;
+  latency_ms: number;
+  [bucket: `le_${number}`]: number;
+}
+
+function llmTotalsFromRow(row: LlmTotalsRow, bucketCount: number): MetricsTotals['llmCalls'][number] {
+  return {
+    provider: row.provider,
+    model: row.model,
+    outcome: row.outcome,
+    cached: row.cached === 1,
+    calls: row.calls,
+    promptTokens: row.prompt_tokens,
+    completionTokens: row.completion_tokens,
+    cachedTokens: row.cached_tokens,
+    reasoningTokens: row.reasoning_tokens,
+    costUsd: row.cost_usd,
+    latencyMsSum: row.latency_ms,
+    latencyBuckets: Array.from({ length: bucketCount }, (_, i) => row[`le_${i}`] ?? 0),
+  };
 }
