@@ -8,6 +8,7 @@ import { runResult } from '../../runtime/run-result.js';
 import { shortArguments, toolCallOutcome } from '../../runtime/tool-call-text.js';
 import { transcriptMarkdown } from '../../runtime/write-artifacts.js';
 import type { RunStore } from '../../store/run-store.js';
+import { traceIdOf } from '../../telemetry/tracing/trace-ids.js';
 import { type CliIo, writeLine } from '../cli-io.js';
 import { EXIT } from '../exit-codes.js';
 import { resolveCliConfig } from '../resolve-cli-config.js';
@@ -85,6 +86,7 @@ export async function runsShowCommand(runId: string, flags: StoreFlags, io: CliI
         io.stdout,
         JSON.stringify({
           ...runResult(state, null),
+          traceId: traceIdOf(runId),
           task: state.task,
           transcript: state.transcript,
           steps: state.steps,
@@ -99,6 +101,8 @@ export async function runsShowCommand(runId: string, flags: StoreFlags, io: CliI
       return EXIT.ok;
     }
     writeLine(io.stdout, transcriptMarkdown(state));
+    writeLine(io.stdout, `trace: ${traceIdOf(runId)}`);
+    writeLine(io.stdout);
     writeLine(io.stdout, '## LLM calls');
     writeLine(io.stdout);
     for (const call of calls) {
