@@ -19,6 +19,8 @@ const USAGE_ERRORS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'team_invalid',
   'mcp_unavailable',
   'store',
+  'alert_not_found',
+  'alert_already_resolved',
 ]);
 
 /** The process exit code for an error that reached the top of a command. */

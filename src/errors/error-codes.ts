@@ -49,6 +49,10 @@ export const ERROR_CODES = [
   /** An MCP server could not be started or reached, or died. */
   'mcp_unavailable',
   'store',
+  /** No alert has the given id. */
+  'alert_not_found',
+  /** The alert was resolved already; a resolved alert cannot be acknowledged or resolved again. */
+  'alert_already_resolved',
   'cancelled',
   'budget_exceeded',
   'internal',

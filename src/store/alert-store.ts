@@ -1,5 +1,3 @@
-// PLACEHOLDER: completed by the "health" helper (issue 7), which adds the SQLite and memory adapters.
-
 /** How bad an alert is. */
 export type AlertSeverity = 'info' | 'warning' | 'critical';
 
@@ -33,9 +31,15 @@ export interface AlertStore {
     message: string;
     at: string;
   }): Promise<{ alert: AlertRecord; created: boolean }>;
-  /** Resolves the unresolved alert for `key` (its condition cleared); null when there is none. */
+  /** Resolves the unresolved alert for `key` (its condition cleared; `resolvedBy` stays null); null when there is none. */
   clear(key: string, at: string): Promise<AlertRecord | null>;
+  /**
+   * Marks an open alert acknowledged; an acknowledged one is returned unchanged (the first person keeps it).
+   * Throws `alert_not_found` for an unknown id and `alert_already_resolved` for a resolved alert.
+   */
   acknowledge(alertId: string, by: string, at: string): Promise<AlertRecord>;
+  /** Resolves an open or acknowledged alert by hand; throws `alert_not_found` or `alert_already_resolved`. */
   resolve(alertId: string, by: string, at: string): Promise<AlertRecord>;
+  /** Newest first (by firstSeenAt); optionally only one status. */
   list(filter?: { status?: AlertStatus }): Promise<AlertRecord[]>;
 }

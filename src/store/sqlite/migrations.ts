@@ -174,6 +174,38 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX approvals_by_status ON approvals (status, requested_at);
     `,
   },
+  {
+    version: 4,
+    name: 'alerts, health probe',
+    up: `
+      -- The monitoring agent's alerts: one row per alert, updated while its condition persists.
+      CREATE TABLE alerts (
+        alert_id         TEXT PRIMARY KEY,
+        key              TEXT NOT NULL,
+        severity         TEXT NOT NULL CHECK (severity IN ('info', 'warning', 'critical')),
+        status           TEXT NOT NULL CHECK (status IN ('open', 'acknowledged', 'resolved')),
+        message          TEXT NOT NULL,
+        occurrences      INTEGER NOT NULL,
+        first_seen_at    TEXT NOT NULL,
+        last_seen_at     TEXT NOT NULL,
+        acknowledged_by  TEXT,
+        acknowledged_at  TEXT,
+        resolved_by      TEXT,
+        resolved_at      TEXT
+      );
+      -- Deduplication: at most one unresolved alert per condition, even with two monitors raising at once.
+      CREATE UNIQUE INDEX alerts_unresolved_by_key ON alerts (key) WHERE status <> 'resolved';
+      -- alerts list: newest first, optionally by status; rowid (implicit) breaks first_seen_at ties.
+      CREATE INDEX alerts_by_first_seen_at ON alerts (first_seen_at);
+      CREATE INDEX alerts_by_status_first_seen_at ON alerts (status, first_seen_at);
+
+      -- One row that health checks rewrite: proof that the store takes a real, committed write.
+      CREATE TABLE health_probe (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        at TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 /** The newest schema version this build knows. */

@@ -173,14 +173,19 @@ describe('SqliteRunStore leases, approvals and schema v3', () => {
           .all(type) as string[]
       ).filter((name) => !name.startsWith('sqlite_'));
     expect(names('table')).toEqual([
+      'alerts',
       'approvals',
       'budget_ledger',
       'budget_totals',
+      'health_probe',
       'llm_calls',
       'run_events',
       'runs',
     ]);
     expect(names('index')).toEqual([
+      'alerts_by_first_seen_at',
+      'alerts_by_status_first_seen_at',
+      'alerts_unresolved_by_key',
       'approvals_by_status',
       'budget_ledger_in_flight',
       'llm_calls_by_at',
