@@ -61,7 +61,10 @@ export class RotatingFile {
     const { path, maxFiles } = this.options;
     // Another process may have rotated already (our fd then points at `<path>.1`) or written more.
     const current = statOrNull(path);
-    if (current === null || current.ino !== this.#ino) return this.#reopen();
+    if (current === null || current.ino !== this.#ino) {
+      this.#reopen();
+      return;
+    }
     rmSync(`${path}.${maxFiles}`, { force: true });
     for (let index = maxFiles - 1; index >= 1; index--)
       renameIfExists(`${path}.${index}`, `${path}.${index + 1}`);

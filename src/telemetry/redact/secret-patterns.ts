@@ -6,7 +6,7 @@ export const REDACTED = '***';
  * `password`, `token` (also `accessToken`, `GITHUB_TOKEN`), `secret`, `cookie`, … — matched at the end
  * of the name, case-insensitively. `tokens`/`promptTokens` (counts) do not match.
  */
-const SECRET_NAME = String.raw`(?:api[-_]?keys?|private[-_]?key|token|secrets?|passwords?|passwd|authorization|cookie)`;
+const SECRET_NAME = '(?:api[-_]?keys?|private[-_]?key|token|secrets?|passwords?|passwd|authorization|cookie)';
 
 const secretKeyRegex = new RegExp(`${SECRET_NAME}$`, 'i');
 
@@ -46,7 +46,7 @@ export const TOKEN_RULES: readonly TextRule[] = [
 export const TOKEN_HINT = new RegExp(
   [
     String.raw`\bBearer\s`,
-    String.raw`(?<![A-Za-z0-9])sk-[A-Za-z0-9][A-Za-z0-9_-]{10,}`,
+    '(?<![A-Za-z0-9])sk-[A-Za-z0-9][A-Za-z0-9_-]{10,}',
     String.raw`:\/\/[^/\s@"'\\]+@`,
     String.raw`${SECRET_NAME}\\?["']?\s*[:=]`,
   ].join('|'),
