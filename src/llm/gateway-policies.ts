@@ -29,6 +29,8 @@ export interface GatewayPolicies {
    * count them before the provider says. Without it, only max output tokens are counted.
    */
   estimatePromptTokens?: (messages: ChatMessage[], tools?: readonly ToolSpec[]) => number;
+  /** Told how long each call waited for the rate limiter (the rate-limit wait metric). */
+  onRateLimitWait?: (waitedMs: number) => void;
 }
 
 /** The budgets that apply to one call of `agentId`; null when none is set (no reservation needed). */

@@ -390,6 +390,7 @@ export class LlmGateway {
           tokens: worstCase.tokens,
           ...(options.signal ? { signal: options.signal } : {}),
         });
+        this.#policies.onRateLimitWait?.(permit.waitedMs);
       }
       const result = await this.#attemptStep(this.#modelCall(options, model, provider));
       spent = toUsage(result.usage, costOf({ usage: result.usage, pricing: model.pricing }));
