@@ -196,7 +196,7 @@ describe('logRunEvents', () => {
           attempt: 1,
           latencyMs: 3,
           status: 401,
-          error: { code: 'llm_auth', message: `bad key ${key}`, retryable: false, context: { apiKey: key } },
+          error: { code: 'llm_http', message: `bad key ${key}`, retryable: false, context: { apiKey: key } },
         },
       ],
       [key],
