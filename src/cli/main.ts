@@ -232,6 +232,30 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     });
 
   program
+    .command('serve')
+    .description('serve /health, /metrics and /api/alerts over HTTP (no auth yet: binds 127.0.0.1)')
+    .option('--port <n>', 'port (0 = any free port)', integer('--port'), 8787)
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--config <file>', 'config file')
+    .option('--db <file>', 'run store')
+    .action(async (flags) => {
+      const { serveCommand } = await import('./commands/serve.js');
+      setExitCode(await serveCommand(flags, io));
+    });
+
+  program
+    .command('metrics')
+    .description('serve only /metrics (Prometheus text format) for the run store')
+    .requiredOption('--port <n>', 'port (0 = any free port)', integer('--port'))
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--config <file>', 'config file')
+    .option('--db <file>', 'run store')
+    .action(async (flags) => {
+      const { metricsCommand } = await import('./commands/metrics.js');
+      setExitCode(await metricsCommand(flags, io));
+    });
+
+  program
     .command('init')
     .description('write a commented example agentmesh.yaml')
     .option('--force', 'overwrite an existing file')
