@@ -1,4 +1,5 @@
 import type { ResolvedConfig } from '../config/resolved-config.js';
+import { toAgentMeshError } from '../errors/index.js';
 import type { LlmGateway } from '../llm/gateway.js';
 import { warnUnpricedOnce } from '../llm/pricing/warn-unpriced.js';
 import { openGateway } from '../runtime/build-gateway.js';
@@ -117,6 +118,11 @@ export async function executeAndReport({
       return EXIT.failed;
     }
     return EXIT.ok;
+  } catch (thrown) {
+    // The user sees it on stderr (main); the error log keeps it with the process's other lines.
+    const error = toAgentMeshError(thrown);
+    telemetry.loggers.error.error({ event: 'command.failed', error: error.toInfo() }, error.message);
+    throw thrown;
   } finally {
     await gateway.close();
     await telemetry.shutdown();

@@ -21,10 +21,16 @@ export function openTelemetry(config: ResolvedConfig, options: { console?: boole
     ...(options.console !== undefined && { console: options.console }),
   });
   const tracer = createRunTracer(config.telemetry.otlp);
+  const openedAt = Date.now();
+  loggers.system.info(
+    { event: 'telemetry.opened', node: process.version, traces: config.telemetry.otlp !== null },
+    'telemetry opened',
+  );
   return {
     loggers,
     listeners: [logRunEvents(loggers), ...(tracer ? [tracer.listener] : [])],
     async shutdown() {
+      loggers.system.info({ event: 'telemetry.closed', uptimeMs: Date.now() - openedAt }, 'telemetry closed');
       await tracer?.shutdown();
       await loggers.close();
     },
