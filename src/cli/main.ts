@@ -255,6 +255,60 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
       setExitCode(await metricsCommand(flags, io));
     });
 
+  const alerts = program.command('alerts').description("the monitoring agent's alerts");
+  alerts
+    .command('list')
+    .description('alerts newest first: severity, status, condition, occurrences, last seen, message')
+    .addOption(new Option('--status <status>', 'only these').choices(['open', 'acknowledged', 'resolved']))
+    .option('--db <file>', 'run store')
+    .option('--config <file>', 'config file')
+    .option('--json', 'print JSON')
+    .action(async (flags) => {
+      const { alertsListCommand } = await import('./commands/alerts.js');
+      setExitCode(await alertsListCommand(flags, io));
+    });
+  for (const [name, description] of [
+    ['ack', 'acknowledge an open alert (it stays until its condition clears or it is resolved)'],
+    ['resolve', 'resolve an alert by hand'],
+  ] as const) {
+    alerts
+      .command(name)
+      .description(description)
+      .argument('<alertId>')
+      .option('--by <name>', 'who (default: the current user)')
+      .option('--db <file>', 'run store')
+      .option('--config <file>', 'config file')
+      .option('--json', 'print JSON')
+      .action(async (alertId: string, flags) => {
+        const { alertsAckCommand, alertsResolveCommand } = await import('./commands/alerts.js');
+        const command = name === 'ack' ? alertsAckCommand : alertsResolveCommand;
+        setExitCode(await command(alertId, flags, io));
+      });
+  }
+
+  program
+    .command('monitor')
+    .description(
+      'the monitoring agent: CPU, memory, disk, providers, breakers, error and cost rate; raises alerts',
+    )
+    .option('--once', 'run one check cycle and exit')
+    .option(
+      '--interval <s>',
+      'seconds between cycles (default: telemetry.monitor.intervalSeconds)',
+      (value) => {
+        const seconds = Number(value);
+        if (!Number.isFinite(seconds) || seconds <= 0)
+          throw new InvalidArgumentError('--interval must be a number > 0.');
+        return seconds;
+      },
+    )
+    .option('--db <file>', 'run store')
+    .option('--config <file>', 'config file')
+    .action(async (flags) => {
+      const { monitorCommand } = await import('./commands/monitor.js');
+      setExitCode(await monitorCommand(flags, io));
+    });
+
   program
     .command('init')
     .description('write a commented example agentmesh.yaml')
@@ -267,8 +321,12 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
 
   program
     .command('doctor')
-    .description('check config, API keys, provider reachability and model slugs')
+    .description(
+      'healthy, degraded or unhealthy: config, API keys, providers, model slugs, breakers, store, disk, approvals',
+    )
     .option('--config <file>', 'config file')
+    .option('--db <file>', 'run store')
+    .option('--json', 'print the health report as JSON')
     .option('--model <ref>', 'model to check instead of the configured ones')
     .option('--base-url <url>', 'OpenAI-compatible endpoint to check')
     .option('--api-key <key>', 'API key for --base-url')

@@ -16,7 +16,8 @@ export type { HealthCheck, HealthReport, HealthStatus } from './health-report.js
 /** Options for {@link checkHealth}. */
 export interface CheckHealthOptions {
   config: ResolvedConfig;
-  store: RunStore;
+  /** Breaker states and approvals come from here; null: it could not be opened (the store check says why). */
+  store: RunStore | null;
   /** The providers to probe (`GET /models`); absent: built from the config. */
   providers?: Record<string, Provider>;
   signal?: AbortSignal;
@@ -59,13 +60,15 @@ export async function gatherHealth({
       ...(providerTimeoutMs !== undefined && { timeoutMs: providerTimeoutMs }),
       ...(signal && { signal }),
     }),
-    store
-      .breakerStates()
+    Promise.resolve()
+      .then(() => storeOrThrow(store).breakerStates())
       .then((latest) => breakerChecks(latest, config.limits.breaker.cooldownMs))
       .catch((error: unknown) => [unreadable('breakers', 'breaker states', error)]),
     checkStoreWritable(config.store.path, at),
     checkDiskSpace(config.store.path, config.telemetry.monitor.thresholds.diskFreePercent),
-    checkPendingApprovals(store, at).catch((error: unknown) => unreadable('approvals', 'approvals', error)),
+    Promise.resolve()
+      .then(() => checkPendingApprovals(storeOrThrow(store), at))
+      .catch((error: unknown) => unreadable('approvals', 'approvals', error)),
   ]);
   const checks = [...providerChecks(config, probes, agentIds), ...breakers, storeCheck, disk, approvals];
   return {
@@ -78,4 +81,9 @@ export async function gatherHealth({
 function unreadable(name: string, what: string, error: unknown): HealthCheck {
   const message = error instanceof Error ? error.message : String(error);
   return { name, status: 'unhealthy', detail: `cannot read ${what} from the run store: ${message}` };
+}
+
+function storeOrThrow(store: RunStore | null): RunStore {
+  if (store === null) throw new Error('it could not be opened (see the store check)');
+  return store;
 }

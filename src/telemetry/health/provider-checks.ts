@@ -34,7 +34,8 @@ export function providerChecks(
       stranded.length > 0
         ? `agents without another provider: ${stranded.join(', ')}`
         : `agents ${agents.join(', ')} fall back to other providers`;
-    const detail = agents.length > 0 ? `${probe.problem}; ${effect}` : (probe.problem ?? '');
+    const problem = (probe.problem ?? '').replace(/\.$/, '');
+    const detail = agents.length > 0 ? `${problem}; ${effect}` : problem;
     return { name, status: stranded.length > 0 ? 'unhealthy' : 'degraded', detail };
   });
 }
