@@ -113,6 +113,7 @@ describe('no credential reaches logs, artifacts or the database', () => {
         '  echo:',
         `    baseUrl: ${echo.url}`,
         // From the environment: a *_TOKEN variable used as a provider key.
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: YAML interpolation, not a template
         '    apiKey: ${AGENTMESH_TEST_TOKEN}',
         'models:',
         '  "simkey:sim-model": { input: 0.1, output: 0.2 }',
