@@ -9,6 +9,7 @@ import { limiterAccuracy } from './limiter-accuracy.js';
 import { notesSearch } from './notes-search.js';
 import { sandboxOverhead } from './sandbox-overhead.js';
 import { benchStepOverhead } from './step-overhead.js';
+import { telemetryOverhead } from './telemetry-overhead.js';
 import { toolLoopOverhead } from './tool-loop-overhead.js';
 import { workflowMakespan } from './workflow-makespan.js';
 
@@ -29,6 +30,7 @@ const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   pipelines: reporting(concurrentPipelines),
   notes: reporting(notesSearch),
   tools: reporting(toolLoopOverhead),
+  telemetry: reporting(telemetryOverhead),
 };
 
 const wanted = process.argv.slice(2);

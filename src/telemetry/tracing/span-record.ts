@@ -41,18 +41,38 @@ export interface SpanRecordInput {
 /** A finished span with its ids derived from the run id and the span keys; undefined attributes are left out. */
 export function buildSpanRecord(input: SpanRecordInput): SpanRecord {
   const attributes: Record<string, SpanAttributeValue> = {};
-  for (const [name, value] of Object.entries(input.attributes))
+  for (const name in input.attributes) {
+    const value = input.attributes[name];
     if (value !== undefined) attributes[name] = value;
+  }
   return {
     name: input.name,
     kind: input.kind ?? 'internal',
-    traceId: traceIdOf(input.runId),
+    traceId: remembered(`trace ${input.runId}`, () => traceIdOf(input.runId)),
     spanId: spanIdOf(input.runId, input.key),
-    parentSpanId: input.parentKey === null ? null : spanIdOf(input.runId, input.parentKey),
+    parentSpanId:
+      input.parentKey === null
+        ? null
+        : remembered(`span ${input.runId}/${input.parentKey}`, () => spanIdOf(input.runId, input.parentKey!)),
     // Events carry millisecond times; a span never ends before it starts.
     startMs: Math.min(input.startMs, input.endMs),
     endMs: input.endMs,
     attributes,
     status: input.errorCode === undefined ? { code: 'unset' } : { code: 'error', message: input.errorCode },
   };
+}
+
+// Every span of a run repeats its trace id and one of a few parent ids: hash each once (bounded, so a
+// long-lived process does not grow it; clearing only costs a few hashes again).
+const REMEMBERED_MAX = 512;
+const rememberedIds = new Map<string, string>();
+
+function remembered(key: string, compute: () => string): string {
+  let id = rememberedIds.get(key);
+  if (id === undefined) {
+    if (rememberedIds.size >= REMEMBERED_MAX) rememberedIds.clear();
+    id = compute();
+    rememberedIds.set(key, id);
+  }
+  return id;
 }
