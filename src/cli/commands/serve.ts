@@ -1,6 +1,8 @@
+import type { Hono } from 'hono';
+import type { ResolvedConfig } from '../../config/resolved-config.js';
 import { openAlertStore } from '../../runtime/open-alert-store.js';
 import { openRunStore } from '../../runtime/open-run-store.js';
-import { openTelemetry } from '../../runtime/open-telemetry.js';
+import { openTelemetry, type Telemetry } from '../../runtime/open-telemetry.js';
 import { createServer } from '../../server/create-server.js';
 import { listenOnFlags } from '../../server/listen-on-flags.js';
 import { isLoopbackHost } from '../../server/loopback-host.js';
@@ -24,42 +26,74 @@ export interface ServeFlags {
 
 /**
  * `agentmesh serve`: `/health`, `/metrics` and `/api/alerts` over the configured run store until Ctrl-C
- * or SIGTERM. The URL goes to stdout, what is served (and the missing auth) to stderr.
+ * or SIGTERM. The URL goes to stdout; what is served (and the missing auth) to stderr, then the logs.
  */
 export async function serveCommand(flags: ServeFlags, io: CliIo): Promise<number> {
-  const { port = DEFAULT_SERVE_PORT, host = '127.0.0.1' } = flags;
-  const config = await resolveCliConfig(
-    { ...(flags.config && { config: flags.config }), ...(flags.db && { db: flags.db }) },
-    io,
-  );
+  const config = await configOf(flags, io);
   const store = openRunStore(config);
   const alerts = openAlertStore(config);
-  const telemetry = openTelemetry(config, { console: true });
   try {
-    const app = createServer({
+    return await serveUntilAborted({
+      io,
       config,
-      store,
-      alerts,
-      registry: createMetricsRegistry({ store }),
-      onError: (error) => telemetry.loggers.error.error({ err: error }, 'request failed'),
+      port: flags.port ?? DEFAULT_SERVE_PORT,
+      host: flags.host ?? '127.0.0.1',
+      app: (onError) =>
+        createServer({ config, store, alerts, registry: createMetricsRegistry({ store }), onError }),
+      announce: (url) =>
+        `agentmesh serve listening on ${url}: /health, /metrics and /api/alerts only, no authentication yet`,
+      printUrl: (url) => url,
     });
-    const server = await listenOnFlags(app, { port, host });
-    writeLine(
-      io.stderr,
-      `agentmesh serve listening on ${server.url}: /health, /metrics and /api/alerts only, no authentication yet`,
-    );
-    warnIfExposed(io, host);
-    writeLine(io.stdout, server.url);
-    telemetry.loggers.system.info({ url: server.url, store: config.store.path }, 'server started');
-    await abortOf(io.signal);
-    await server.close();
-    telemetry.loggers.system.info({ url: server.url }, 'server stopped');
-    return EXIT.ok;
   } finally {
-    await telemetry.shutdown();
     await alerts.close();
     await store.close();
   }
+}
+
+/** Options for {@link serveUntilAborted}. */
+export interface ServeUntilAbortedOptions {
+  io: CliIo;
+  config: ResolvedConfig;
+  port: number;
+  host: string;
+  /** The app, given where to report request errors (the error log). */
+  app: (onError: (error: unknown) => void) => Hono;
+  /** The line for stderr once listening. */
+  announce: (url: string) => string;
+  /** The line for stdout (for scripts) once listening. */
+  printUrl: (url: string) => string;
+}
+
+/**
+ * Listens (a bad `--port` / `--host` fails before anything is logged), says so, warns when the host is
+ * not loopback, logs to the files and the console until `io.signal` aborts, then closes the server.
+ */
+export async function serveUntilAborted(options: ServeUntilAbortedOptions): Promise<number> {
+  const { io, config, port, host } = options;
+  let telemetry: Telemetry | undefined;
+  const onError = (error: unknown) => telemetry?.loggers.error.error({ err: error }, 'request failed');
+  const server = await listenOnFlags(options.app(onError), { port, host });
+  try {
+    writeLine(io.stderr, options.announce(server.url));
+    warnIfExposed(io, host);
+    writeLine(io.stdout, options.printUrl(server.url));
+    telemetry = openTelemetry(config, { console: true });
+    telemetry.loggers.system.info({ url: server.url, store: config.store.path }, 'server started');
+    await abortOf(io.signal);
+    telemetry.loggers.system.info({ url: server.url }, 'server stopping');
+    return EXIT.ok;
+  } finally {
+    await server.close();
+    await telemetry?.shutdown();
+  }
+}
+
+/** The config of `--config` / `--db` (and agentmesh.yaml, the environment). */
+export function configOf(flags: ServeFlags, io: CliIo): Promise<ResolvedConfig> {
+  return resolveCliConfig(
+    { ...(flags.config && { config: flags.config }), ...(flags.db && { db: flags.db }) },
+    io,
+  );
 }
 
 /** One warning line when the server listens beyond this machine: it has no authentication yet. */
@@ -72,7 +106,7 @@ export function warnIfExposed(io: CliIo, host: string): void {
 }
 
 /** Resolves when `signal` aborts (Ctrl-C, SIGTERM). */
-export function abortOf(signal: AbortSignal): Promise<void> {
+function abortOf(signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 }
