@@ -7,7 +7,7 @@ import { breakerChecks } from './breaker-checks.js';
 import { checkDiskSpace } from './disk-check.js';
 import type { HealthCheck, HealthReport } from './health-report.js';
 import { type ProviderProbe, probeProviders } from './probe-providers.js';
-import { providerChecks, providersOfAgent } from './provider-checks.js';
+import { defaultTeamAgents, providerChecks, providersOfAgent } from './provider-checks.js';
 import { checkStoreWritable } from './store-check.js';
 import { worstStatus } from './worst-status.js';
 
@@ -21,7 +21,10 @@ export interface CheckHealthOptions {
   /** The providers to probe (`GET /models`); absent: built from the config. */
   providers?: Record<string, Provider>;
   signal?: AbortSignal;
-  /** Whose providers to probe. @default every configured agent */
+  /**
+   * Whose providers to probe. @default the default team's agents (what `agentmesh run` uses): built-in
+   * agents of teams nobody runs would otherwise count a provider without a key as a problem.
+   */
   agentIds?: readonly string[];
   /** How long each provider may take to list its models. @default PROVIDER_PROBE_TIMEOUT_MS (5 s) */
   providerTimeoutMs?: number;
@@ -46,7 +49,7 @@ export async function gatherHealth({
   store,
   providers = buildProviders(config),
   signal,
-  agentIds = Object.keys(config.agents),
+  agentIds = defaultTeamAgents(config),
   providerTimeoutMs,
   now = () => new Date(),
 }: CheckHealthOptions): Promise<HealthFindings> {

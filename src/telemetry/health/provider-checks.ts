@@ -2,6 +2,11 @@ import type { ResolvedConfig } from '../../config/resolved-config.js';
 import type { HealthCheck } from './health-report.js';
 import type { ProviderProbe } from './probe-providers.js';
 
+/** The agents of the default team: whose providers health checks and the monitor probe unless told. */
+export function defaultTeamAgents(config: ResolvedConfig): string[] {
+  return [...(config.teams[config.defaultTeam]?.agents ?? [])];
+}
+
 /** The providers an agent's calls can go to: its primary model's first, then its fallbacks'. */
 export function providersOfAgent(config: ResolvedConfig, agentId: string): string[] {
   const agent = config.agents[agentId];

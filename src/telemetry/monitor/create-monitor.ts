@@ -6,7 +6,7 @@ import { buildProviders } from '../../runtime/build-gateway.js';
 import type { AlertRecord, AlertStore } from '../../store/alert-store.js';
 import type { RunStore } from '../../store/run-store.js';
 import { type ProviderProbe, probeProviders } from '../health/probe-providers.js';
-import { providersOfAgent } from '../health/provider-checks.js';
+import { defaultTeamAgents, providersOfAgent } from '../health/provider-checks.js';
 import type { AlertHandler, AlertNotice } from './alert-handler.js';
 import {
   breakerConditions,
@@ -67,6 +67,8 @@ export interface CreateMonitorOptions {
   now?: () => Date;
   /** Replaces any of the machine readings. @default systemSamples() */
   sample?: Partial<MonitorSamples>;
+  /** Whose providers to probe. @default the default team's agents */
+  agentIds?: readonly string[];
   /** The providers to probe. @default built from the config */
   providers?: Record<string, Provider>;
   /** How long each provider may take to list its models. @default 5 s */
@@ -90,6 +92,7 @@ export function createMonitor({
   handlers,
   now = () => new Date(),
   sample = {},
+  agentIds = defaultTeamAgents(config),
   providers,
   providerTimeoutMs,
   onCycle,
@@ -99,7 +102,7 @@ export function createMonitor({
   const { intervalMs, windowMs, thresholds } = config.telemetry.monitor;
   const diskDir =
     config.store.path === ':memory:' ? config.telemetry.logs.dir : dirname(resolve(config.store.path));
-  const providerIds = [...new Set(Object.keys(config.agents).flatMap((id) => providersOfAgent(config, id)))];
+  const providerIds = [...new Set(agentIds.flatMap((id) => providersOfAgent(config, id)))];
   let clients = providers;
 
   async function read(at: Date): Promise<MonitorReadings> {
