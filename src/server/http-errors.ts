@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { type ErrorCode, isAgentMeshError } from '../errors/index.js';
 
@@ -38,6 +39,11 @@ export function withJsonErrors(
     return c.json({ error: { code: 'not_found', message } } satisfies HttpErrorBody, 404);
   });
   app.onError((error, c) => {
+    // Hono's own refusals (a malformed request) already carry their status.
+    if (error instanceof HTTPException) {
+      const body: HttpErrorBody = { error: { code: 'bad_request', message: error.message } };
+      return c.json(body, error.status);
+    }
     onError?.(error);
     if (isAgentMeshError(error)) {
       const body: HttpErrorBody = { error: { code: error.code, message: error.message } };
