@@ -25,6 +25,10 @@ describe('createRedactor().text', () => {
     expect(redact.text('body {"api_key": "abc123", "n": 1}')).toBe('body {"api_key": "***", "n": 1}');
   });
 
+  it('ignores configured values too short to be credentials (an env TOKEN set to false)', () => {
+    expect(createRedactor(['false', 'info', 'abcdef']).text('false info abcdef')).toBe('false info ***');
+  });
+
   it('leaves ordinary text alone: token counts, words that contain sk-, short sk- words', () => {
     const redact = createRedactor([]);
     const text = 'promptTokens=12 completion_tokens: 7 risk-assessment-report task-runner sk-learn';

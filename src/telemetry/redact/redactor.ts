@@ -1,5 +1,12 @@
 import { isSecretKey, REDACTED, TOKEN_HINT, TOKEN_RULES } from './secret-patterns.js';
 
+/**
+ * Shorter configured values are not redacted: `*TOKEN*`/`*KEY*` environment variables hold words such as
+ * `false` (TOKENIZERS_PARALLELISM) or `info`, and blanking those would garble every line without
+ * protecting anything (the cassette scrubber draws the same line).
+ */
+export const MIN_SECRET_LENGTH = 6;
+
 /** Removes secrets from what leaves the process: log lines, exported attributes, webhook bodies. */
 export interface Redactor {
   /** `text` with every configured secret and every token-looking string replaced by `***`. */
@@ -16,11 +23,11 @@ export interface Redactor {
 /**
  * A redactor for `secrets` (exact values, e.g. `ResolvedConfig.secrets`) plus token-looking text
  * (`Bearer …`, `sk-…`, URL credentials) and fields named like `apiKey`, `authorization`, `password`,
- * `token`, `secret`. Every value given is redacted, however short: the config decides what is secret.
+ * `token`, `secret`. Values shorter than {@link MIN_SECRET_LENGTH} are left alone.
  */
 export function createRedactor(secrets: readonly string[]): Redactor {
   // Longest first, so a secret that contains another is replaced whole.
-  const values = [...new Set(secrets.filter((secret) => secret.length > 0))].sort(
+  const values = [...new Set(secrets.filter((secret) => secret.length >= MIN_SECRET_LENGTH))].sort(
     (a, b) => b.length - a.length,
   );
   const literal = values.length === 0 ? null : new RegExp(values.map(escapeRegExp).join('|'), 'g');
