@@ -29,7 +29,7 @@ import { createRunTracer } from '../src/telemetry/tracing/run-tracer.js';
 import type { RunEventListener } from '../src/workflow/run-recorder.js';
 import { median, startSimProcess } from './support.js';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 60);
 const WARMUP = 10;
 const MICRO = 2_000;
 const TASK = 'Write a Python function that merges overlapping time intervals, with tests.';
@@ -91,9 +91,14 @@ export async function telemetryOverhead(): Promise<{ name: string; lines: string
     if (state.status !== 'succeeded') throw new Error(`bench run failed: ${state.error?.message}`);
   };
   const longLived: Telemetry = openTelemetry(on);
+  const tracesOnly: Telemetry = openTelemetry({
+    ...on,
+    telemetry: { ...on.telemetry, logs: { ...logs, level: 'silent' } },
+  });
   const arms = {
     off: () => run([]),
     on: () => run(longLived.listeners),
+    tracesOnly: () => run(tracesOnly.listeners),
     cli: async () => {
       const telemetry = openTelemetry(on);
       await run(telemetry.listeners);
@@ -119,8 +124,9 @@ export async function telemetryOverhead(): Promise<{ name: string; lines: string
     const start = performance.now();
     await longLived.shutdown();
     shutdownMs = performance.now() - start;
-    micro = await microTimings(run, on, steps);
+    await tracesOnly.shutdown();
     spansReceived = Number(await (await fetch(`${receiver.url}/count`)).text());
+    micro = await microTimings(run, on, steps);
   } finally {
     await closeGateway();
     await store.close();
@@ -128,18 +134,23 @@ export async function telemetryOverhead(): Promise<{ name: string; lines: string
     receiver.stop();
     await rm(dir, { recursive: true, force: true });
   }
-  // Every traced run (on, cli, warm-up included) must have reached the receiver: run + step + chat spans.
-  const expectedSpans = 2 * (WARMUP + ROUNDS) * (1 + 2 * steps);
+  // Every traced run (on, tracesOnly, cli; warm-up included) must have reached the receiver: run + step + chat spans.
+  const expectedSpans = 3 * (WARMUP + ROUNDS) * (1 + 2 * steps);
   const ms = Object.fromEntries(names.map((name) => [name, median(times[name])])) as Record<Arm, number>;
-  const onPerStep = ms.on + shutdownMs / ((WARMUP + ROUNDS) * steps);
-  const ratio = onPerStep / ms.off;
+  const flushPerStep = shutdownMs / ((WARMUP + ROUNDS) * steps);
+  const onPerStep = ms.on + flushPerStep;
+  // Paired by round (on and off ran back to back), so drift on a busy machine cancels out.
+  const ratio = median(times.on.map((on, round) => (on + flushPerStep) / times.off[round]!));
+  const tracesRatio = median(times.tracesOnly.map((traces, round) => traces / times.off[round]!));
+  const cliRatio = median(times.cli.map((cli, round) => cli / times.off[round]!));
   const f = (value: number) => value.toFixed(3).padStart(6);
   return {
     name: `telemetry overhead: pipeline (${steps} steps/run), simulator at 0 ms, ${ROUNDS} interleaved rounds, medians`,
     lines: [
       `off        no listeners                                   ${f(ms.off)} ms/step`,
-      `on         logs (info, files) + traces (OTLP/HTTP)        ${f(onPerStep)} ms/step  (${ratio.toFixed(3)}x; final flush ${shutdownMs.toFixed(1)} ms spread over its steps)`,
-      `cli        same, opened and shut down around each run     ${f(ms.cli)} ms/step  (+${((ms.cli - ms.off) * steps).toFixed(1)} ms per run: exporter set-up and the awaited final POST, once per process)`,
+      `on         logs (info, files) + traces (OTLP/HTTP)        ${f(onPerStep)} ms/step  (${ratio.toFixed(3)}x paired; final flush ${shutdownMs.toFixed(1)} ms spread over its steps)`,
+      `cli        same, opened and shut down around each run     ${f(ms.cli)} ms/step  (${cliRatio.toFixed(3)}x paired: +${((ms.cli - ms.off) * steps).toFixed(1)} ms per run, the exporter set up and the final POST awaited, once per process)`,
+      `breakdown  traces only (logs silent)                      ${f(ms.tracesOnly)} ms/step  (${tracesRatio.toFixed(3)}x paired)`,
       `breakdown  tracing listener alone (replayed events)       ${micro.tracesUs.toFixed(1).padStart(6)} µs/step`,
       `breakdown  logs listener alone (replayed events)          ${micro.logsUs.toFixed(1).padStart(6)} µs/step`,
       'metrics    computed from the store at scrape time: nothing on the step path',

@@ -1,9 +1,15 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyRunEvent, type RunEvent, type RunState, type StoredRunEvent } from '../src/core/index.js';
 import { createRunTracer, type RunTracer, traceIdOf } from '../src/telemetry/tracing/run-tracer.js';
 import { type OtlpReceiver, startOtlpReceiver } from './fixtures/otlp/otlp-receiver.js';
 import { unusedPort } from './support/fixture-server.js';
 
+const execFileAsync = promisify(execFile);
+/** The built tracer (npm test builds first), loaded in a fresh process. */
+const BUILT_TRACER = resolve(import.meta.dirname, '../dist/telemetry/tracing/run-tracer.js');
 const runId = 'run_tracer_unit';
 const T0 = Date.parse('2026-03-01T10:00:00.000Z');
 const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
@@ -46,8 +52,28 @@ afterEach(async () => {
 });
 
 describe('createRunTracer', () => {
-  it('creates nothing without an endpoint', () => {
+  it('creates nothing without an endpoint, and loads no OpenTelemetry module', async () => {
     expect(createRunTracer(null)).toBeNull();
+    // In a fresh process (the built code), as the CLI runs it: count the OpenTelemetry modules loaded.
+    const script = (endpoint: string | null) => `
+      const { createRunTracer } = await import(${JSON.stringify(BUILT_TRACER)});
+      const tracer = createRunTracer(${endpoint === null ? 'null' : `{ endpoint: ${JSON.stringify(endpoint)}, headers: {}, serviceName: 's' }`});
+      await tracer?.shutdown();
+      const { createRequire } = await import('node:module');
+      const cache = createRequire(import.meta.url).cache;
+      console.log(Object.keys(cache).filter((path) => path.includes('@opentelemetry')).length);
+    `;
+    const loaded = async (endpoint: string | null) => {
+      const { stdout } = await execFileAsync(process.execPath, [
+        '--input-type=module',
+        '-e',
+        script(endpoint),
+      ]);
+      return Number(stdout.trim());
+    };
+    expect(await loaded(null)).toBe(0);
+    receiver = await startOtlpReceiver();
+    expect(await loaded(receiver.endpoint)).toBeGreaterThan(0);
   });
 
   it('exports the spans of a run over OTLP/HTTP with the configured headers and service name', async () => {
