@@ -24,7 +24,8 @@ export function logRunEvents(loggers: Loggers): RunEventListener {
         traceIds.set(event.runId, traceId);
       }
       logEvent(loggers, event, state, { traceId, stepStarts });
-      if (event.type === 'run.finished') {
+      // A run that ends or waits for a human leaves this process (approve may continue it in another).
+      if (event.type === 'run.finished' || event.type === 'run.paused') {
         traceIds.delete(event.runId);
         for (const key of stepStarts.keys()) if (key.startsWith(`${event.runId}/`)) stepStarts.delete(key);
       }
