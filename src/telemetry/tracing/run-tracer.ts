@@ -22,14 +22,14 @@ export interface RunTracerOptions {
   warn?: (message: string) => void;
   /**
    * How long one export may take, retries included; it bounds how long a process can wait at exit for a
-   * collector that is down. @default 5000
+   * collector that is down (a CLI run waits about this long at exit when it is). @default 3000
    */
   timeoutMs?: number;
   /** @default OTLP/HTTP (JSON) to `otlp.endpoint` */
   exporter?: SpanPipelineOptions['exporter'];
 }
 
-const DEFAULT_EXPORT_TIMEOUT_MS = 5_000;
+const DEFAULT_EXPORT_TIMEOUT_MS = 3_000;
 
 /**
  * The run tracer for `telemetry.otlp`; null when no endpoint is set (no exporter, no overhead). Spans are
