@@ -1,38 +1,17 @@
 import { dirname, resolve } from 'node:path';
 import type { ResolvedConfig } from '../../config/resolved-config.js';
-import type { BreakerChangedEvent } from '../../core/index.js';
 import type { Provider } from '../../llm/provider.js';
 import { buildProviders } from '../../runtime/build-gateway.js';
 import type { AlertRecord, AlertStore } from '../../store/alert-store.js';
 import type { RunStore } from '../../store/run-store.js';
-import { type ProviderProbe, probeProviders } from '../health/probe-providers.js';
 import { defaultTeamAgents, providersOfAgent } from '../health/provider-checks.js';
 import type { AlertHandler, AlertNotice } from './alert-handler.js';
-import {
-  breakerConditions,
-  type CallWindow,
-  type Condition,
-  callConditions,
-  callWindow,
-  diskCondition,
-  providerConditions,
-  usageCondition,
-} from './monitor-conditions.js';
+import { conditionsOf, unmeasured } from './evaluate-readings.js';
 import { type MonitorSamples, systemSamples } from './monitor-samples.js';
+import { type MonitorReadings, readMonitor } from './read-monitor.js';
+import { reconcileAlerts } from './reconcile-alerts.js';
 
-/** What one cycle read; null where a reading failed (see `failures`). */
-export interface MonitorReadings {
-  cpuPercent: number | null;
-  memoryPercent: number | null;
-  diskFreePercent: number | null;
-  /** The directory whose disk is checked: the store's. */
-  diskDir: string;
-  calls: CallWindow | null;
-  providers: ProviderProbe[];
-  breakers: BreakerChangedEvent[] | null;
-  /** Readings that failed and why: their alerts are neither raised nor resolved this cycle. */
-  failures: { reading: string; message: string }[];
-}
+export type { MonitorReadings } from './read-monitor.js';
 
 /** One cycle: what was read and what it did to the alerts. */
 export interface MonitorCycle {
@@ -99,62 +78,11 @@ export function createMonitor({
   onError = (error) => process.stderr.write(`agentmesh: monitor: ${(error as Error).message}\n`),
 }: CreateMonitorOptions): Monitor {
   const samples: MonitorSamples = { ...systemSamples(), ...sample };
-  const { intervalMs, windowMs, thresholds } = config.telemetry.monitor;
+  const { intervalMs, thresholds } = config.telemetry.monitor;
   const diskDir =
     config.store.path === ':memory:' ? config.telemetry.logs.dir : dirname(resolve(config.store.path));
   const providerIds = [...new Set(agentIds.flatMap((id) => providersOfAgent(config, id)))];
   let clients = providers;
-
-  async function read(at: Date): Promise<MonitorReadings> {
-    const failures: MonitorReadings['failures'] = [];
-    const attempt = async <T>(reading: string, fn: () => Promise<T>): Promise<T | null> => {
-      try {
-        return await fn();
-      } catch (error) {
-        failures.push({ reading, message: (error as Error).message });
-        return null;
-      }
-    };
-    clients ??= buildProviders(config);
-    const since = new Date(at.getTime() - windowMs).toISOString();
-    const [cpuPercent, memoryPercent, diskFreePercent, calls, probes, breakers] = await Promise.all([
-      attempt('cpu', () => samples.cpuPercent()),
-      attempt('memory', () => samples.memoryPercent()),
-      attempt('disk', () => samples.diskFreePercent(diskDir)),
-      attempt('calls', async () =>
-        callWindow(await store.llmCallsBetween(since, at.toISOString()), windowMs),
-      ),
-      probeProviders({
-        config,
-        providerIds,
-        providers: clients,
-        ...(providerTimeoutMs !== undefined && { timeoutMs: providerTimeoutMs }),
-      }),
-      attempt('breakers', () => store.breakerStates()),
-    ]);
-    return {
-      cpuPercent,
-      memoryPercent,
-      diskFreePercent,
-      diskDir,
-      calls,
-      providers: probes,
-      breakers,
-      failures,
-    };
-  }
-
-  function conditionsOf(readings: MonitorReadings): Condition[] {
-    const { cpuPercent, memoryPercent, diskFreePercent, calls, breakers } = readings;
-    return [
-      cpuPercent === null ? null : usageCondition('cpu', cpuPercent, thresholds.cpuPercent),
-      memoryPercent === null ? null : usageCondition('memory', memoryPercent, thresholds.memoryPercent),
-      diskFreePercent === null ? null : diskCondition(diskFreePercent, thresholds.diskFreePercent, diskDir),
-      ...(calls === null ? [] : callConditions(calls, thresholds)),
-      ...providerConditions(readings.providers),
-      ...(breakers === null ? [] : breakerConditions(breakers)),
-    ].filter((condition): condition is Condition => condition !== null);
-  }
 
   async function notify(notices: AlertNotice[]): Promise<void> {
     for (const notice of notices) {
@@ -173,31 +101,26 @@ export function createMonitor({
   async function runOnce(): Promise<MonitorCycle> {
     const atDate = now();
     const at = atDate.toISOString();
-    const readings = await read(atDate);
-    const conditions = conditionsOf(readings);
-    const raised: AlertRecord[] = [];
-    const persisting: AlertRecord[] = [];
-    for (const condition of conditions) {
-      const { alert, created } = await alerts.raise({ ...condition, at });
-      (created ? raised : persisting).push(alert);
-    }
-    const crossed = new Set(conditions.map((condition) => condition.key));
-    const unknown = unmeasured(readings.failures);
-    const unresolved = [
-      ...(await alerts.list({ status: 'open' })),
-      ...(await alerts.list({ status: 'acknowledged' })),
-    ];
-    const resolved: AlertRecord[] = [];
-    for (const alert of unresolved) {
-      if (crossed.has(alert.key) || unknown(alert.key)) continue;
-      const cleared = await alerts.clear(alert.key, at);
-      if (cleared) resolved.push(cleared);
-    }
+    clients ??= buildProviders(config);
+    const readings = await readMonitor(
+      {
+        config,
+        store,
+        samples,
+        diskDir,
+        providerIds,
+        providers: clients,
+        ...(providerTimeoutMs !== undefined && { providerTimeoutMs }),
+      },
+      atDate,
+    );
+    const conditions = conditionsOf(readings, thresholds);
+    const changes = await reconcileAlerts({ alerts, conditions, unmeasured: unmeasured(readings), at });
     await notify([
-      ...raised.map((alert): AlertNotice => ({ alert, event: 'raised' })),
-      ...resolved.map((alert): AlertNotice => ({ alert, event: 'resolved' })),
+      ...changes.raised.map((alert): AlertNotice => ({ alert, event: 'raised' })),
+      ...changes.resolved.map((alert): AlertNotice => ({ alert, event: 'resolved' })),
     ]);
-    return { at, readings, raised, persisting, resolved };
+    return { at, readings, ...changes };
   }
 
   let timer: NodeJS.Timeout | undefined;
@@ -225,15 +148,4 @@ export function createMonitor({
       await inFlight;
     },
   };
-}
-
-/** Whether an alert's condition went unmeasured this cycle (so it is neither raised nor resolved). */
-function unmeasured(failures: MonitorReadings['failures']): (key: string) => boolean {
-  const failed = new Set(failures.map((failure) => failure.reading));
-  return (key) =>
-    (failed.has('cpu') && key === 'cpu') ||
-    (failed.has('memory') && key === 'memory') ||
-    (failed.has('disk') && key === 'disk') ||
-    (failed.has('calls') && (key === 'error_rate' || key === 'cost_rate')) ||
-    (failed.has('breakers') && key.startsWith('breaker:'));
 }
