@@ -108,6 +108,9 @@ export async function telemetryOverhead(): Promise<{ name: string; lines: string
   type Arm = keyof typeof arms;
   const names = Object.keys(arms) as Arm[];
   const times = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<Arm, number[]>;
+  // CPU time of this process too: the overhead is CPU work here, and CPU time is less swayed by other
+  // processes on a busy machine than wall time (the simulator's work is in its own process).
+  const cpu = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<Arm, number[]>;
   let shutdownMs = 0;
   let spansReceived = 0;
   let micro = { tracesUs: 0, logsUs: 0 };
@@ -117,8 +120,13 @@ export async function telemetryOverhead(): Promise<{ name: string; lines: string
       for (let i = 0; i < names.length; i++) {
         const name = names[(i + round) % names.length]!;
         const start = performance.now();
+        const startCpu = process.cpuUsage();
         await arms[name]();
-        if (round >= WARMUP) times[name].push((performance.now() - start) / steps);
+        const usedCpu = process.cpuUsage(startCpu);
+        if (round >= WARMUP) {
+          times[name].push((performance.now() - start) / steps);
+          cpu[name].push((usedCpu.user + usedCpu.system) / 1000 / steps);
+        }
       }
     }
     const start = performance.now();
@@ -143,6 +151,8 @@ export async function telemetryOverhead(): Promise<{ name: string; lines: string
   const ratio = median(times.on.map((on, round) => (on + flushPerStep) / times.off[round]!));
   const tracesRatio = median(times.tracesOnly.map((traces, round) => traces / times.off[round]!));
   const cliRatio = median(times.cli.map((cli, round) => cli / times.off[round]!));
+  const cpuMs = Object.fromEntries(names.map((name) => [name, median(cpu[name])])) as Record<Arm, number>;
+  const cpuRatio = (arm: Arm) => (cpuMs[arm] / cpuMs.off).toFixed(3);
   const f = (value: number) => value.toFixed(3).padStart(6);
   return {
     name: `telemetry overhead: pipeline (${steps} steps/run), simulator at 0 ms, ${ROUNDS} interleaved rounds, medians`,
@@ -153,6 +163,7 @@ export async function telemetryOverhead(): Promise<{ name: string; lines: string
       `breakdown  traces only (logs silent)                      ${f(ms.tracesOnly)} ms/step  (${tracesRatio.toFixed(3)}x paired)`,
       `breakdown  tracing listener alone (replayed events)       ${micro.tracesUs.toFixed(1).padStart(6)} µs/step`,
       `breakdown  logs listener alone (replayed events)          ${micro.logsUs.toFixed(1).padStart(6)} µs/step`,
+      `cpu        this process's CPU per step: off ${cpuMs.off.toFixed(3)} ms, on ${cpuMs.on.toFixed(3)} ms (${cpuRatio('on')}x), traces only ${cpuMs.tracesOnly.toFixed(3)} ms (${cpuRatio('tracesOnly')}x)`,
       'metrics    computed from the store at scrape time: nothing on the step path',
       `spans      ${spansReceived} of ${expectedSpans} expected received by the OTLP receiver`,
       `ratio      ${ratio.toFixed(3)}x  (target <= 1.05x)`,
