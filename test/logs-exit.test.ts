@@ -76,7 +76,10 @@ describe('log lines of a process that exits right after logging', () => {
       logAndExit({ writer: 'b', count: 4000, maxSizeBytes: 50_000, close: false }),
     ]);
     expect(codes).toEqual([0, 0]);
-    expect(readdirSync(join(dir.path, 'logs')).length).toBeGreaterThan(5); // it did rotate
+    // It did rotate (how often varies: one process rotates at a time, the other writes on meanwhile).
+    expect(
+      readdirSync(join(dir.path, 'logs')).filter((name) => /^agent\.log\.\d+$/.test(name)).length,
+    ).toBeGreaterThan(0);
     const lines = allLines();
     for (const writer of ['a', 'b']) {
       const ns = lines

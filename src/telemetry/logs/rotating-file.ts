@@ -18,7 +18,7 @@ export interface RotatingFileOptions {
  * exits right after its run, and a line handed to `write` is on disk when it returns, whatever ends the
  * process next. The directory and file are created at the first write, so a process that logs nothing
  * leaves nothing behind. Several processes may append to the same file (O_APPEND keeps lines whole);
- * one that finds the file already rotated by another reopens instead of rotating again.
+ * one rotates at a time (a lock file), and one that finds the file already rotated by another reopens.
  */
 export class RotatingFile {
   #fd: number | null = null;
@@ -59,17 +59,27 @@ export class RotatingFile {
 
   #rotate(): void {
     const { path, maxFiles } = this.options;
-    // Another process may have rotated already (our fd then points at `<path>.1`) or written more.
-    const current = statOrNull(path);
-    if (current === null || current.ino !== this.#ino) {
+    // Shifting `.1 … .N` is several renames: two processes doing it at once would overwrite each
+    // other's files. One rotates under a lock file; a process that finds it taken goes on writing to
+    // the current file and reopens once the other has rotated.
+    const lock = acquireLock(`${path}.lock`);
+    if (lock === null) return;
+    try {
+      // Another process may have rotated already (our fd then points at `<path>.1`) or written more.
+      const current = statOrNull(path);
+      if (current === null || current.ino !== this.#ino) {
+        this.#reopen();
+        return;
+      }
+      rmSync(`${path}.${maxFiles}`, { force: true });
+      for (let index = maxFiles - 1; index >= 1; index--)
+        renameIfExists(`${path}.${index}`, `${path}.${index + 1}`);
+      renameSync(path, `${path}.1`);
       this.#reopen();
-      return;
+    } finally {
+      closeSync(lock);
+      rmSync(`${path}.lock`, { force: true });
     }
-    rmSync(`${path}.${maxFiles}`, { force: true });
-    for (let index = maxFiles - 1; index >= 1; index--)
-      renameIfExists(`${path}.${index}`, `${path}.${index + 1}`);
-    renameSync(path, `${path}.1`);
-    this.#reopen();
   }
 
   #reopen(): void {
@@ -85,7 +95,25 @@ export class RotatingFile {
   }
 }
 
-function statOrNull(path: string): { ino: number; size: number } | null {
+/** A lock older than this was left by a process that died while rotating. */
+const STALE_LOCK_MS = 10_000;
+
+/** Creates the lock file exclusively; null when another process holds it (a stale one is taken over). */
+function acquireLock(lockPath: string): number | null {
+  for (let tries = 0; tries < 2; tries++) {
+    try {
+      return openSync(lockPath, 'wx');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const held = statOrNull(lockPath);
+      if (held !== null && Date.now() - held.mtimeMs < STALE_LOCK_MS) return null;
+      rmSync(lockPath, { force: true });
+    }
+  }
+  return null;
+}
+
+function statOrNull(path: string): { ino: number; size: number; mtimeMs: number } | null {
   try {
     return statSync(path);
   } catch (error) {
