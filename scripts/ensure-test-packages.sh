@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite runs for real: bubblewrap (the sandbox), python3 (tests
 # of generated Python), util-linux's prlimit (sandbox limits) and prometheus (scrapes `agentmesh serve`
-# in test/prometheus.test.ts). Quiet and instant when all are there. Without apt-get or root it warns in
+# in test/prometheus.test.ts) and chromium (the dashboard's browser tests, driven by playwright-core). Quiet and instant when all are there. Without apt-get or root it warns in
 # one line and carries on; the tests that need a missing one then skip with the reason.
 set -u
 
@@ -10,6 +10,7 @@ command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
 [ -x /usr/bin/python3 ] || missing+=(python3)
 [ -x /usr/bin/prlimit ] || missing+=(util-linux)
 command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1 || [ "${EUID}" -ne 0 ]; then

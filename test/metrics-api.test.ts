@@ -5,6 +5,7 @@ import type { ResolvedConfig } from '../src/config/resolved-config.js';
 import { openGateway } from '../src/runtime/build-gateway.js';
 import { type ClosableAlertStore, openAlertStore } from '../src/runtime/open-alert-store.js';
 import { openRunStore } from '../src/runtime/open-run-store.js';
+import { openServerParts, type ServerParts } from '../src/runtime/open-server.js';
 import { runTask } from '../src/runtime/run-task.js';
 import { createMetricsServer, createServer } from '../src/server/create-server.js';
 import { type RunningServer, startServer } from '../src/server/start-server.js';
@@ -27,6 +28,7 @@ describe('/metrics over HTTP matches the run store', () => {
   let store: RunStore;
   let alerts: ClosableAlertStore;
   let server: RunningServer;
+  let parts: ServerParts;
 
   async function runOnce(): Promise<void> {
     const gateway = await openGateway(config, { warn: () => {} });
@@ -66,8 +68,9 @@ describe('/metrics over HTTP matches the run store', () => {
     alerts = openAlertStore(config);
     await runOnce();
     await runOnce();
+    parts = await openServerParts({ config, file: null, env: {}, cwd: dir.path });
     const registry = createMetricsRegistry({ store });
-    server = await startServer(createServer({ config, store, alerts, registry }), {
+    server = await startServer(createServer({ ...parts, registry }), {
       port: 0,
       host: '127.0.0.1',
     });
@@ -75,6 +78,7 @@ describe('/metrics over HTTP matches the run store', () => {
 
   afterAll(async () => {
     await server?.close();
+    await parts?.close();
     await alerts?.close();
     await store?.close();
     await sim?.close();
@@ -149,13 +153,14 @@ describe('/metrics over HTTP matches the run store', () => {
   });
 
   it('answers an unknown route with a JSON 404 naming what it serves', async () => {
-    const response = await fetch(`${server.url}/api/runs`);
+    const response = await fetch(`${server.url}/api/nothing-here`);
     expect(response.status).toBe(404);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
     expect(await response.json()).toEqual({
       error: {
         code: 'not_found',
-        message: 'No route GET /api/runs; this server answers GET /health, GET /metrics and /api/alerts.',
+        message:
+          'No route GET /api/nothing-here; this server answers /health, /metrics, /api/… and /v1/… (see docs/api.md).',
       },
     });
   });

@@ -55,6 +55,22 @@ export const ERROR_CODES = [
   'alert_already_resolved',
   'cancelled',
   'budget_exceeded',
+  /** An HTTP request without a valid API key (missing, unknown or revoked). */
+  'unauthorized',
+  /** The request's API key has a role that may not do this. */
+  'forbidden',
+  /** A request body over the server's size limit. */
+  'payload_too_large',
+  /** No resource at the path (a team, an API key) other than runs, agents and alerts, which have their own codes. */
+  'not_found',
+  /** No agent has the given id. */
+  'agent_not_found',
+  /** An agent with that id exists already (create), or is already defined over the API. */
+  'agent_exists',
+  /** The agent was deactivated; runs that need it are refused until it is activated again. */
+  'agent_inactive',
+  /** The run is not executing in this process, so it cannot be cancelled here. */
+  'run_not_active',
   'internal',
 ] as const;
 

@@ -25,6 +25,8 @@ export interface BuildOptions {
   fetch?: typeof globalThis.fetch;
   /** Where one-line warnings go (cache unavailable, …). @default stderr */
   warn?: (message: string) => void;
+  /** Told how long each call waited for the rate limiter (the serve process's live metrics). */
+  onRateLimitWait?: (waitedMs: number) => void;
 }
 
 /** A gateway and the files its policies hold open. */
@@ -71,6 +73,7 @@ export async function openGateway(
     breakers: createCircuitBreakers(config.limits.breaker),
     ...(!replaying && { rateLimiter: createRateLimiter({ queue: config.limits.queue }) }),
     limitKeys: limitKeysOf(config),
+    ...(options.onRateLimitWait && { onRateLimitWait: options.onRateLimitWait }),
     ...(ledger && { budget: { ledger, limits: config.limits } }),
   };
   // The tokenizer costs ~160 ms and ~60 MB to load: only when a budget or a tokens-per-minute limit needs it.

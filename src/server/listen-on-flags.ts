@@ -1,4 +1,4 @@
-import type { Hono } from 'hono';
+import type { Env, Hono } from 'hono';
 import { AgentMeshError } from '../errors/index.js';
 import { type RunningServer, startServer } from './start-server.js';
 
@@ -6,8 +6,8 @@ import { type RunningServer, startServer } from './start-server.js';
  * {@link startServer} for a CLI command: a port in use, a host that is not this machine's or a port that
  * needs privileges becomes a one-line `usage` error naming `--port` / `--host`.
  */
-export async function listenOnFlags(
-  app: Hono,
+export async function listenOnFlags<E extends Env>(
+  app: Hono<E>,
   { port, host }: { port: number; host: string },
 ): Promise<RunningServer> {
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
-import type { Hono } from 'hono';
+import type { Env, Hono } from 'hono';
 
 /** Options for {@link startServer}. */
 export interface StartServerOptions {
@@ -23,7 +23,10 @@ export interface RunningServer {
  * Serves `app` on Node's HTTP server; resolves once listening.
  * @throws the listen error as Node gives it (`EADDRINUSE`, `EACCES`, `EADDRNOTAVAIL`, …)
  */
-export async function startServer(app: Hono, { port, host }: StartServerOptions): Promise<RunningServer> {
+export async function startServer<E extends Env>(
+  app: Hono<E>,
+  { port, host }: StartServerOptions,
+): Promise<RunningServer> {
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,7 +1,8 @@
-import type { Hono } from 'hono';
+import type { Env, Hono } from 'hono';
+import { loadConfigFile } from '../../config/load-config.js';
+import { type ConfigOverrides, resolveConfig } from '../../config/resolve-config.js';
 import type { ResolvedConfig } from '../../config/resolved-config.js';
-import { openAlertStore } from '../../runtime/open-alert-store.js';
-import { openRunStore } from '../../runtime/open-run-store.js';
+import { openServerParts } from '../../runtime/open-server.js';
 import { openTelemetry, type Telemetry } from '../../runtime/open-telemetry.js';
 import { createServer } from '../../server/create-server.js';
 import { listenOnFlags } from '../../server/listen-on-flags.js';
@@ -25,66 +26,101 @@ export interface ServeFlags {
 }
 
 /**
- * `agentmesh serve`: `/health`, `/metrics` and `/api/alerts` over the configured run store until Ctrl-C
- * or SIGTERM. The URL goes to stdout; what is served (and the missing auth) to stderr, then the logs.
+ * `agentmesh serve`: the HTTP API, the OpenAI-compatible endpoint and the dashboard until Ctrl-C or
+ * SIGTERM. Without any API key it listens on 127.0.0.1 only, whatever `--host` says, and says so.
+ * The URL goes to stdout; what is served to stderr, then the logs.
  */
 export async function serveCommand(flags: ServeFlags, io: CliIo): Promise<number> {
-  const config = await configOf(flags, io);
-  const store = openRunStore(config);
-  const alerts = openAlertStore(config);
+  const file = await loadConfigFile({
+    ...(flags.config && { path: flags.config }),
+    cwd: io.cwd,
+    env: io.env,
+  });
+  const overrides: ConfigOverrides = flags.db ? { db: flags.db } : {};
+  const config = resolveConfig({ file, env: io.env, cwd: io.cwd, overrides });
+  // Opened first so that every run the server executes is logged and traced like a CLI run.
+  const telemetry = openTelemetry(config, { console: true });
   try {
-    return await serveUntilAborted({
-      io,
+    const parts = await openServerParts({
       config,
-      port: flags.port ?? DEFAULT_SERVE_PORT,
-      host: flags.host ?? '127.0.0.1',
-      app: (onError) =>
-        createServer({ config, store, alerts, registry: createMetricsRegistry({ store }), onError }),
-      announce: (url) =>
-        `agentmesh serve listening on ${url}: /health, /metrics and /api/alerts only, no authentication yet`,
-      printUrl: (url) => url,
+      file,
+      env: io.env,
+      cwd: io.cwd,
+      overrides,
+      listeners: telemetry.listeners,
+      warn: (message) => writeLine(io.stderr, `agentmesh: ${message}`),
     });
+    try {
+      const keysExist = await parts.access.hasLiveKeys();
+      const requested = flags.host ?? '127.0.0.1';
+      const host = keysExist || isLoopbackHost(requested) ? requested : '127.0.0.1';
+      if (host !== requested) {
+        writeLine(
+          io.stderr,
+          `agentmesh: no API key exists, so the server listens on 127.0.0.1 only (not ${requested}); create one with agentmesh keys create --role admin --name NAME, then serve on ${requested}`,
+        );
+      }
+      const registry = createMetricsRegistry({ store: parts.store, liveMetrics: parts.liveMetrics });
+      return await serveUntilAborted({
+        io,
+        config,
+        port: flags.port ?? DEFAULT_SERVE_PORT,
+        host,
+        telemetry,
+        app: (onError) => createServer({ ...parts, registry, onError }),
+        announce: (url) =>
+          keysExist
+            ? `agentmesh serve: dashboard ${url}/, API ${url}/api, OpenAI-compatible ${url}/v1; API keys required`
+            : `agentmesh serve: dashboard ${url}/, API ${url}/api, OpenAI-compatible ${url}/v1; no API keys yet, so anyone on this machine is admin`,
+        printUrl: (url) => url,
+      });
+    } finally {
+      await parts.close();
+    }
   } finally {
-    await alerts.close();
-    await store.close();
+    await telemetry.shutdown();
   }
 }
 
 /** Options for {@link serveUntilAborted}. */
-export interface ServeUntilAbortedOptions {
+export interface ServeUntilAbortedOptions<E extends Env> {
   io: CliIo;
   config: ResolvedConfig;
   port: number;
   host: string;
   /** The app, given where to report request errors (the error log). */
-  app: (onError: (error: unknown) => void) => Hono;
+  app: (onError: (error: unknown) => void) => Hono<E>;
   /** The line for stderr once listening. */
   announce: (url: string) => string;
   /** The line for stdout (for scripts) once listening. */
   printUrl: (url: string) => string;
+  /** Logs and traces opened by the caller (closed by it); @default opened here once listening, closed on exit */
+  telemetry?: Telemetry;
 }
 
 /**
  * Listens (a bad `--port` / `--host` fails before anything is logged), says so, warns when the host is
  * not loopback, logs to the files and the console until `io.signal` aborts, then closes the server.
  */
-export async function serveUntilAborted(options: ServeUntilAbortedOptions): Promise<number> {
+export async function serveUntilAborted<E extends Env>(
+  options: ServeUntilAbortedOptions<E>,
+): Promise<number> {
   const { io, config, port, host } = options;
-  let telemetry: Telemetry | undefined;
+  let telemetry: Telemetry | undefined = options.telemetry;
   const onError = (error: unknown) => telemetry?.loggers.error.error({ err: error }, 'request failed');
   const server = await listenOnFlags(options.app(onError), { port, host });
   try {
     writeLine(io.stderr, options.announce(server.url));
     warnIfExposed(io, host);
     writeLine(io.stdout, options.printUrl(server.url));
-    telemetry = openTelemetry(config, { console: true });
+    telemetry ??= openTelemetry(config, { console: true });
     telemetry.loggers.system.info({ url: server.url, store: config.store.path }, 'server started');
     await abortOf(io.signal);
     telemetry.loggers.system.info({ url: server.url }, 'server stopping');
     return EXIT.ok;
   } finally {
     await server.close();
-    await telemetry?.shutdown();
+    if (!options.telemetry) await telemetry?.shutdown();
   }
 }
 
@@ -96,12 +132,12 @@ export function configOf(flags: ServeFlags, io: CliIo): Promise<ResolvedConfig> 
   );
 }
 
-/** One warning line when the server listens beyond this machine: it has no authentication yet. */
+/** One warning line when the server listens beyond this machine. */
 export function warnIfExposed(io: CliIo, host: string): void {
   if (isLoopbackHost(host)) return;
   writeLine(
     io.stderr,
-    `agentmesh: warning: --host ${host} is not loopback and there is no authentication yet: anyone who can reach this port can read it (and change alerts); keep it behind a firewall or use 127.0.0.1`,
+    `agentmesh: warning: --host ${host} is not loopback: anyone who can reach this port can reach this server; keep it behind a firewall, and behind TLS (a reverse proxy) when it takes API keys`,
   );
 }
 

@@ -206,6 +206,53 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: 'api keys, audit log, agent definitions',
+    up: `
+      -- The server's API keys: only a SHA-256 of the secret is kept; the secret is shown once, at creation.
+      CREATE TABLE api_keys (
+        key_id        TEXT PRIMARY KEY,
+        name          TEXT NOT NULL,
+        role          TEXT NOT NULL CHECK (role IN ('admin', 'operator', 'viewer')),
+        secret_hash   TEXT NOT NULL UNIQUE,
+        -- The first characters of the secret, to tell keys apart in listings (never enough to use).
+        prefix        TEXT NOT NULL,
+        created_at    TEXT NOT NULL,
+        last_used_at  TEXT,
+        revoked_at    TEXT
+      );
+      -- One live key per name; a revoked key's name may be reused.
+      CREATE UNIQUE INDEX api_keys_live_name ON api_keys (name) WHERE revoked_at IS NULL;
+
+      -- Every mutating HTTP request: who, what, when, and how it ended (also refusals).
+      CREATE TABLE audit_log (
+        audit_id     INTEGER PRIMARY KEY AUTOINCREMENT,
+        at           TEXT NOT NULL,
+        actor        TEXT NOT NULL,
+        key_id       TEXT,
+        role         TEXT,
+        method       TEXT NOT NULL,
+        path         TEXT NOT NULL,
+        target       TEXT,
+        status       INTEGER NOT NULL,
+        outcome      TEXT NOT NULL CHECK (outcome IN ('ok', 'denied', 'failed')),
+        detail       TEXT
+      );
+      CREATE INDEX audit_log_by_at ON audit_log (at);
+
+      -- Agents defined or changed over the API, layered over agentmesh.yaml without a restart.
+      CREATE TABLE agent_definitions (
+        agent_id     TEXT PRIMARY KEY,
+        -- JSON: the agents.<id> entry as agentmesh.yaml would hold it.
+        definition   TEXT NOT NULL,
+        active       INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+        version      INTEGER NOT NULL,
+        updated_at   TEXT NOT NULL,
+        updated_by   TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 /** The newest schema version this build knows. */
