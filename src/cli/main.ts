@@ -233,7 +233,9 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
 
   program
     .command('serve')
-    .description('serve /health, /metrics and /api/alerts over HTTP (no auth yet: binds 127.0.0.1)')
+    .description(
+      'serve the dashboard, the HTTP API and the OpenAI-compatible /v1 (without API keys: 127.0.0.1 only)',
+    )
     .option('--port <n>', 'port (0 = any free port)', integer('--port'), 8787)
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--config <file>', 'config file')
@@ -241,6 +243,45 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .action(async (flags) => {
       const { serveCommand } = await import('./commands/serve.js');
       setExitCode(await serveCommand(flags, io));
+    });
+
+  const keys = program.command('keys').description("the server's API keys (stored hashed)");
+  keys
+    .command('create')
+    .description('create a key and print its secret once')
+    .requiredOption('--name <name>', 'who or what uses it, e.g. ci')
+    .addOption(
+      new Option('--role <role>', 'admin: everything; operator: run, approve, cancel; viewer: read only')
+        .choices(['admin', 'operator', 'viewer'])
+        .makeOptionMandatory(),
+    )
+    .option('--db <file>', 'run store')
+    .option('--config <file>', 'config file')
+    .option('--json', 'print JSON')
+    .action(async (flags) => {
+      const { keysCreateCommand } = await import('./commands/keys.js');
+      setExitCode(await keysCreateCommand(flags, io));
+    });
+  keys
+    .command('list')
+    .description('keys newest first: name, role, prefix, created, last used, revoked')
+    .option('--db <file>', 'run store')
+    .option('--config <file>', 'config file')
+    .option('--json', 'print JSON')
+    .action(async (flags) => {
+      const { keysListCommand } = await import('./commands/keys.js');
+      setExitCode(await keysListCommand(flags, io));
+    });
+  keys
+    .command('revoke')
+    .description('revoke a key by id or name (requests with it get 401 at once)')
+    .argument('<key>', 'key id or name')
+    .option('--db <file>', 'run store')
+    .option('--config <file>', 'config file')
+    .option('--json', 'print JSON')
+    .action(async (key: string, flags) => {
+      const { keysRevokeCommand } = await import('./commands/keys.js');
+      setExitCode(await keysRevokeCommand(key, flags, io));
     });
 
   program
