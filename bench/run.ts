@@ -8,6 +8,7 @@ import { benchGatewayOverhead } from './gateway-overhead.js';
 import { limiterAccuracy } from './limiter-accuracy.js';
 import { notesSearch } from './notes-search.js';
 import { sandboxOverhead } from './sandbox-overhead.js';
+import { serverLoad } from './server-load.js';
 import { benchStepOverhead } from './step-overhead.js';
 import { telemetryOverhead } from './telemetry-overhead.js';
 import { toolLoopOverhead } from './tool-loop-overhead.js';
@@ -31,6 +32,7 @@ const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   notes: reporting(notesSearch),
   tools: reporting(toolLoopOverhead),
   telemetry: reporting(telemetryOverhead),
+  server: reporting(serverLoad),
 };
 
 const wanted = process.argv.slice(2);
