@@ -55,11 +55,11 @@ describe('agentmesh serve and agentmesh metrics', () => {
     await dir?.remove();
   });
 
-  it('serve binds 127.0.0.1, says what it serves and that it has no auth, and reports the store', async () => {
+  it('serve binds 127.0.0.1, says what it serves and that it has no keys yet, and reports the store', async () => {
     const serve = await start(['serve', '--port', '0']);
     expect(serve.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(serve.stderr().split('\n')[0]).toBe(
-      `agentmesh serve listening on ${serve.url}: /health, /metrics and /api/alerts only, no authentication yet`,
+      `agentmesh serve: dashboard ${serve.url}/, API ${serve.url}/api, OpenAI-compatible ${serve.url}/v1; no API keys yet, so anyone on this machine is admin`,
     );
     expect(serve.stderr()).not.toContain('warning');
     const samples = parsePrometheusText(await (await fetch(`${serve.url}/metrics`)).text());
@@ -67,7 +67,7 @@ describe('agentmesh serve and agentmesh metrics', () => {
     expect(calls).toBeGreaterThan(0);
     expect(sumOf(samples, 'agentmesh_llm_requests_total')).toBe(calls);
     expect(sumOf(samples, 'agentmesh_runs', { status: 'succeeded' })).toBe(1);
-    expect((await fetch(`${serve.url}/nothing`)).status).toBe(404);
+    expect((await fetch(`${serve.url}/api/nothing`)).status).toBe(404);
   });
 
   it('serve stops cleanly on SIGTERM and on SIGINT', async () => {
