@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { foldRun, type RunEvent } from '../core/index.js';
+import { runListCursor } from './run-list-cursor.js';
 import type { RunStore } from './run-store.js';
 import { describeRunStoreDurabilityContract } from './run-store-durability.contract.js';
 import { describeRunStoreMetricsContract } from './run-store-metrics.contract.js';
@@ -362,6 +363,54 @@ export function describeRunStoreContract(name: string, makeStore: MakeRunStore):
       expect(runs).toHaveLength(50);
       expect(runs[0]?.runId).toBe('run_51');
       expect(runs.at(-1)?.runId).toBe('run_02');
+    });
+
+    it('pages runs newest first with a cursor, stable when runs start between pages', async () => {
+      const started = (i: number) => `2026-02-${String(i).padStart(2, '0')}T00:00:00.000Z`;
+      for (const i of [1, 2, 3, 4, 5]) {
+        await appendAll(
+          sampleRunLog({ runId: `run_${i}`, startedAt: started(i), outcome: i === 3 ? 'failed' : undefined }),
+        );
+      }
+      const page = async (options: Parameters<RunStore['listRuns']>[0]) =>
+        (await store.listRuns(options)).map((run) => run.runId);
+      const first = await store.listRuns({ limit: 2 });
+      expect(first.map((run) => run.runId)).toEqual(['run_5', 'run_4']);
+      // A run started between pages comes first in a new listing, not on the next page.
+      await appendAll(sampleRunLog({ runId: 'run_6', startedAt: started(6) }));
+      const second = await page({ limit: 2, cursor: runListCursor(first.at(-1)!) });
+      expect(second).toEqual(['run_3', 'run_2']);
+      expect(
+        await page({ limit: 2, cursor: runListCursor({ createdAt: started(2), runId: 'run_2' }) }),
+      ).toEqual(['run_1']);
+      expect(
+        await page({ limit: 2, cursor: runListCursor({ createdAt: started(1), runId: 'run_1' }) }),
+      ).toEqual([]);
+      expect(await page({ status: 'succeeded', cursor: runListCursor(first[0]!) })).toEqual([
+        'run_4',
+        'run_2',
+        'run_1',
+      ]);
+    });
+
+    it('pages through runs started at the same instant without repeating or skipping one', async () => {
+      for (let i = 0; i < 7; i++) await store.append(runStartedEvent(`run_${i}`));
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (;;) {
+        const runs = await store.listRuns({ limit: 3, ...(cursor && { cursor }) });
+        if (runs.length === 0) break;
+        seen.push(...runs.map((run) => run.runId));
+        cursor = runListCursor(runs.at(-1)!);
+      }
+      expect(seen).toEqual(['run_6', 'run_5', 'run_4', 'run_3', 'run_2', 'run_1', 'run_0']);
+    });
+
+    it('refuses a cursor it did not give with a usage error naming the field', async () => {
+      await expect(store.listRuns({ cursor: 'not-a-cursor' })).rejects.toMatchObject({
+        code: 'usage',
+        context: { field: 'cursor' },
+      });
     });
 
     it('fails with a store error once closed', async () => {

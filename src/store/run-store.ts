@@ -101,6 +101,11 @@ export interface ListRunsOptions {
   /** @default 50 */
   limit?: number;
   status?: RunStatus;
+  /**
+   * Only runs after this one in the listing (newest first): `runListCursor(lastRunOfThePage)` from
+   * run-list-cursor.ts. Opaque; stable when runs are added between pages. A bad cursor throws `usage`.
+   */
+  cursor?: string;
 }
 
 /** The run-log port: an append-only event log per run, and the projections derived from it. */
@@ -112,7 +117,7 @@ export interface RunStore {
   /** The run's whole log in order, or an empty list for an unknown run. */
   events(runId: string): Promise<StoredRunEvent[]>;
   getRun(runId: string): Promise<RunSummary | undefined>;
-  /** Newest first. */
+  /** Newest first (ties: the run stored last first); after `cursor` when given. */
   listRuns(options?: ListRunsOptions): Promise<RunSummary[]>;
   /** Every LLM attempt of a run, in order. */
   llmCalls(runId: string): Promise<LlmCallRecord[]>;

@@ -12,6 +12,7 @@ import type { MetricsQuery, MetricsTotals } from '../metrics-query.js';
 import { metricsTotalsOf } from '../metrics-totals.js';
 import { approvalDecidedEvent, approvalNotPendingError, pendingApproval } from '../pending-approval.js';
 import { parseStoredRunEvent, serializeRunEvent } from '../run-event-json.js';
+import { parseRunListCursor } from '../run-list-cursor.js';
 import type {
   AppendOptions,
   ApprovalDecision,
@@ -192,13 +193,25 @@ export class MemoryRunStore implements RunStore {
     return entry ? summaryOf(entry) : undefined;
   }
 
-  /** Newest first by createdAt; ties go to the run started last. */
-  async listRuns({ limit = 50, status }: ListRunsOptions = {}): Promise<RunSummary[]> {
+  /** Newest first by createdAt; ties go to the run started last; after the cursor's run when given. */
+  async listRuns({ limit = 50, status, cursor }: ListRunsOptions = {}): Promise<RunSummary[]> {
     this.#assertOpen();
+    const after = cursor === undefined ? undefined : parseRunListCursor(cursor);
+    const ids = [...this.#runs.keys()];
+    // The cursor run's place in insertion order breaks createdAt ties, like SQLite's rowid; gone: none.
+    const cursorIndex = after === undefined ? -1 : ids.indexOf(after.runId);
     const summaries = [...this.#runs.values()]
       .map(summaryOf)
+      .map((summary, index) => ({ summary, index }))
       .reverse()
-      .filter((summary) => status === undefined || summary.status === status);
+      .filter(({ summary }) => status === undefined || summary.status === status)
+      .filter(
+        ({ summary, index }) =>
+          after === undefined ||
+          summary.createdAt < after.createdAt ||
+          (summary.createdAt === after.createdAt && index < cursorIndex),
+      )
+      .map(({ summary }) => summary);
     // Array.prototype.sort is stable, so reversed insertion order survives as the tie-break.
     summaries.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
     return summaries.slice(0, Math.max(0, limit));

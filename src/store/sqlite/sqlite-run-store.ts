@@ -5,6 +5,7 @@ import { llmCallFromEvent } from '../llm-call-from-event.js';
 import type { MetricsQuery, MetricsTotals } from '../metrics-query.js';
 import { approvalDecidedEvent, approvalNotPendingError, pendingApproval } from '../pending-approval.js';
 import { parseStoredRunEvent, serializeRunEvent } from '../run-event-json.js';
+import { parseRunListCursor } from '../run-list-cursor.js';
 import type {
   AppendOptions,
   ApprovalDecision,
@@ -105,6 +106,12 @@ export const SQL = {
   // rowid breaks created_at ties in favour of the run inserted last, like the memory adapter.
   listRuns: `SELECT ${RUN_COLUMNS} FROM runs ORDER BY created_at DESC, rowid DESC LIMIT ?`,
   listRunsByStatus: `SELECT ${RUN_COLUMNS} FROM runs WHERE status = ? ORDER BY created_at DESC, rowid DESC LIMIT ?`,
+  // After a cursor: older, or as old and stored before it. A cursor run no longer stored: older only.
+  listRunsAfter: `SELECT ${RUN_COLUMNS} FROM runs WHERE (created_at < @createdAt OR (created_at = @createdAt
+      AND rowid < (SELECT rowid FROM runs WHERE run_id = @runId))) ORDER BY created_at DESC, rowid DESC LIMIT @limit`,
+  listRunsByStatusAfter: `SELECT ${RUN_COLUMNS} FROM runs WHERE status = @status AND (created_at < @createdAt
+      OR (created_at = @createdAt AND rowid < (SELECT rowid FROM runs WHERE run_id = @runId)))
+    ORDER BY created_at DESC, rowid DESC LIMIT @limit`,
   llmCalls: 'SELECT * FROM llm_calls WHERE run_id = ? ORDER BY seq',
   // Range scan on llm_calls_by_at; the tie-break is the order the memory adapter sums in.
   llmCallsBetween: `SELECT * FROM llm_calls WHERE at >= ? AND at < ? ORDER BY at, run_id, seq`,
@@ -221,13 +228,22 @@ export class SqliteRunStore implements RunStore {
     return row ? runSummaryFromRow(row) : undefined;
   }
 
-  /** Newest first by createdAt; ties go to the run started last. */
-  async listRuns({ limit = 50, status }: ListRunsOptions = {}): Promise<RunSummary[]> {
+  /** Newest first by createdAt; ties go to the run started last; after the cursor's run when given. */
+  async listRuns({ limit = 50, status, cursor }: ListRunsOptions = {}): Promise<RunSummary[]> {
     // A negative LIMIT means "no limit" to SQLite; the port means "nothing".
     const max = Math.max(0, Math.floor(limit));
-    const rows = this.#guard('read', () =>
-      status === undefined ? this.#stmts.listRuns.all(max) : this.#stmts.listRunsByStatus.all(status, max),
-    ) as RunRow[];
+    const after = cursor === undefined ? undefined : parseRunListCursor(cursor);
+    const rows = this.#guard('read', () => {
+      if (after !== undefined) {
+        const params = { ...after, limit: max };
+        return status === undefined
+          ? this.#stmts.listRunsAfter.all(params)
+          : this.#stmts.listRunsByStatusAfter.all({ ...params, status });
+      }
+      return status === undefined
+        ? this.#stmts.listRuns.all(max)
+        : this.#stmts.listRunsByStatus.all(status, max);
+    }) as RunRow[];
     return rows.map(runSummaryFromRow);
   }
 
