@@ -1,4 +1,15 @@
-// PLACEHOLDER: owned by helper "web".
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { App } from './app';
+import { SessionProvider } from './session';
+import './styles.css';
 
-createRoot(document.getElementById('root')!).render(<h1>AgentMesh</h1>);
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+createRoot(root).render(
+  <StrictMode>
+    <SessionProvider>
+      <App />
+    </SessionProvider>
+  </StrictMode>,
+);

@@ -1,0 +1,22 @@
+/** The server's JSON bodies, re-exported for the dashboard (types only: no server code reaches the browser). */
+export type {
+  AgentListResponse,
+  AgentView,
+  AgentWriteBody,
+  ApiKeyRole,
+  DecisionBody,
+  DecisionResponse,
+  RunDetailResponse,
+  RunListResponse,
+  RunStartedResponse,
+  RunState,
+  RunSummary,
+  StartRunBody,
+  StoredRunEvent,
+  TeamListResponse,
+  TeamView,
+  TextDeltaData,
+  UsageResponse,
+  UsageRow,
+  WhoAmIResponse,
+} from '../../../server/api-types.js';
