@@ -71,6 +71,8 @@ export const ERROR_CODES = [
   'agent_inactive',
   /** The run is not executing in this process, so it cannot be cancelled here. */
   'run_not_active',
+  /** The run waits for a human decision on an approval; decide it instead of resuming. */
+  'run_awaiting_approval',
   'internal',
 ] as const;
 

@@ -1,7 +1,7 @@
 import { resolveTeam } from '../config/resolve-config.js';
 import type { ResolvedConfig } from '../config/resolved-config.js';
 import type { StoredRunEvent } from '../core/index.js';
-import { AgentMeshError } from '../errors/index.js';
+import { AgentMeshError, isAgentMeshError } from '../errors/index.js';
 import type { LlmGateway } from '../llm/gateway.js';
 import type { RunStore, RunSummary } from '../store/run-store.js';
 import type { RunEventListener } from '../workflow/run-recorder.js';
@@ -207,7 +207,7 @@ export function createRunService(options: RunServiceOptions): RunService {
     },
 
     async resume(runId) {
-      const state = await loadResumableRun(store, runId);
+      const state = await loadResumableRun(store, runId).catch(awaitingApprovalAsConflict);
       const config = configOfRun(state.team);
       const launched = launch(
         (io) => resumeRun({ config, runId, store, gateway, now, ...io }),
@@ -275,6 +275,19 @@ export function createRunService(options: RunServiceOptions): RunService {
 function continuationOf(continuation: Continuation): 'continuing' | 'approvals_pending' | 'leased' {
   if (continuation.kind === 'continued') return 'continuing';
   return continuation.kind;
+}
+
+/** loadResumableRun refuses a run waiting for a decision as `usage` (CLI exit 2); over HTTP it is a 409. */
+function awaitingApprovalAsConflict(error: unknown): never {
+  if (isAgentMeshError(error) && error.code === 'usage' && Array.isArray(error.context.approvals)) {
+    throw new AgentMeshError({
+      code: 'run_awaiting_approval',
+      message: error.message,
+      context: error.context,
+      cause: error,
+    });
+  }
+  throw error;
 }
 
 function runNotFound(runId: string): AgentMeshError {

@@ -29,6 +29,7 @@ const STATUS_OF: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   run_finished: 409,
   run_leased: 409,
   run_not_active: 409,
+  run_awaiting_approval: 409,
   agent_exists: 409,
   agent_inactive: 409,
   payload_too_large: 413,
