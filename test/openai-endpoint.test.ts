@@ -1,6 +1,9 @@
+import { Hono } from 'hono';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunDetailResponse } from '../src/server/api-types.js';
+import { openAiRoutes } from '../src/server/openai/openai-routes.js';
+import type { ServerEnv } from '../src/server/server-env.js';
 import { type ApiServer, startApiServer } from './support/api-server.js';
 
 // The official openai client, unchanged, against /v1 of the whole serve stack (SQLite, simulator).
@@ -150,7 +153,77 @@ describe('/v1 with the openai client', () => {
       .catch((e) => e);
     expect(noUser).toMatchObject({ status: 400, param: 'messages' });
   });
+});
 
+describe('/v1 while a run works', () => {
+  it('sends keep-alive comments while a team works, before the answer', async () => {
+    // The routes alone, with a short keep-alive interval, in front of the same stack.
+    const app = new Hono<ServerEnv>()
+      .use((c, next) => {
+        c.set('principal', { kind: 'local', role: 'admin' });
+        return next();
+      })
+      .route('/v1', openAiRoutes({ ...server.parts, keepAliveMs: 10 }));
+    server.sim.configure({ latencyMs: 300 });
+    try {
+      const response = await app.request('/v1/chat/completions', {
+        method: 'POST',
+        body: JSON.stringify({ model: 'team:verse', messages: ask('A haiku'), stream: true }),
+      });
+      const text = await response.text();
+      expect(response.headers.get('content-type')).toContain('text/event-stream');
+      const firstComment = text.indexOf(': keep-alive');
+      expect(firstComment).toBeGreaterThan(text.indexOf('"role":"assistant"'));
+      expect(firstComment).toBeLessThan(text.indexOf('"finish_reason":"stop"'));
+      expect(text.trimEnd().endsWith('data: [DONE]')).toBe(true);
+    } finally {
+      server.sim.configure({ latencyMs: 0 });
+    }
+  });
+
+  it('cancels the run when the client stops reading the stream', async () => {
+    server.sim.configure({ latencyMs: 500 });
+    try {
+      const controller = new AbortController();
+      const stream = await client.chat.completions.create(
+        { model: 'team:verse', messages: ask('A long epic'), stream: true },
+        { signal: controller.signal },
+      );
+      let runId = '';
+      await (async () => {
+        for await (const chunk of stream) {
+          runId = runIdOf(chunk.id);
+          controller.abort();
+        }
+      })().catch(() => {});
+      expect(runId).not.toBe('');
+      let run = await storedRun(runId);
+      while (run.executingHere) run = await storedRun(runId);
+      expect(run.state.status).toBe('cancelled');
+    } finally {
+      server.sim.configure({ latencyMs: 0 });
+    }
+  });
+
+  it('leaves inactive agents out of the models and refuses their runs (409)', async () => {
+    await server.request('/api/agents/poet/deactivate', { method: 'POST' });
+    try {
+      const ids = (await client.models.list()).data.map((model) => model.id);
+      expect(ids).not.toContain('agent:poet');
+      expect(ids).toContain('agent:critic');
+      const refused = await client.chat.completions
+        .create({ model: 'team:verse', messages: ask('x') })
+        .catch((e) => e);
+      expect(refused).toBeInstanceOf(OpenAI.ConflictError);
+      expect(refused).toMatchObject({ status: 409, code: 'agent_inactive' });
+    } finally {
+      await server.request('/api/agents/poet/activate', { method: 'POST' });
+    }
+  });
+});
+
+// Last on this server: the failures open the simulator model's circuit breaker.
+describe('/v1 when the run fails', () => {
   it('answers a failed run with an APIError, never with text in the answer', async () => {
     server.sim.configure({ failRate: 1 });
     try {
