@@ -89,7 +89,9 @@ export function RunPage({ runId }: { runId: string }) {
               <tbody>
                 {state.steps.map((step) => (
                   <tr key={step.stepId}>
-                    <td title={step.agentId}>{step.stepId}</td>
+                    <td className="mono nowrap" title={step.agentId}>
+                      {step.stepId}
+                    </td>
                     <td>
                       <StatusBadge status={step.status} />
                     </td>
@@ -184,7 +186,8 @@ function RunHeader({
       />
       <ErrorNote error={error} />
       <div className="stats card">
-        <Stat label="Team" value={`${state.team} · ${state.pattern}`} />
+        <Stat label="Team" value={state.team} />
+        <Stat label="Pattern" value={state.pattern} />
         <Stat label="Started" value={formatTime(state.startedAt)} title={state.startedAt} />
         <Stat label="Duration" value={formatDuration(elapsedMs(state.startedAt, state.finishedAt, now))} />
         <Stat

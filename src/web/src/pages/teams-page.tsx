@@ -1,4 +1,4 @@
-import type { TeamListResponse } from '../api/api-types';
+import type { TeamListResponse, TeamView } from '../api/api-types';
 import { MermaidGraph } from '../components/mermaid-graph';
 import { ErrorNote, Loading, PageHeader } from '../components/notes';
 import { agentColor } from '../format';
@@ -19,7 +19,7 @@ export function TeamsPage() {
         <Loading what="Loading teams" />
       ) : (
         <div className="team-grid">
-          {teams.data.teams.map(({ config, mermaid, inactiveAgents }) => (
+          {defaultFirst(teams.data).map(({ config, mermaid, inactiveAgents }) => (
             <article className="card team" key={config.id} data-team={config.id}>
               <div className="card-head">
                 <h2>
@@ -52,4 +52,10 @@ export function TeamsPage() {
       )}
     </section>
   );
+}
+
+/** The default team first, the others in the server's order. */
+function defaultFirst(list: TeamListResponse): TeamView[] {
+  const first = list.teams.filter((team) => team.config.id === list.defaultTeam);
+  return [...first, ...list.teams.filter((team) => team.config.id !== list.defaultTeam)];
 }

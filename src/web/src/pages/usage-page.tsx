@@ -101,13 +101,7 @@ function DailyChart({ rows }: { rows: UsageRow[] }) {
         <ComposedChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="day" tickLine={false} />
-          <YAxis
-            yAxisId="cost"
-            tickFormatter={(value: number) => formatCost(value)}
-            width={70}
-            tickLine={false}
-            axisLine={false}
-          />
+          <YAxis yAxisId="cost" tickFormatter={costTick} width={70} tickLine={false} axisLine={false} />
           <YAxis
             yAxisId="tokens"
             orientation="right"
@@ -158,10 +152,17 @@ function GroupChart({ rows }: { rows: UsageRow[] }) {
         <ResponsiveContainer width="100%" height={Math.max(120, data.length * 36 + 40)}>
           <BarChart data={data} layout="vertical" margin={{ top: 4, right: 16, bottom: 0, left: 8 }}>
             <CartesianGrid strokeDasharray="3 3" horizontal={false} />
-            <XAxis type="number" tickFormatter={(value: number) => formatCost(value)} tickLine={false} />
+            <XAxis type="number" tickFormatter={costTick} tickLine={false} />
             <YAxis type="category" dataKey="key" width={130} tickLine={false} axisLine={false} />
             <Tooltip contentStyle={TOOLTIP_STYLE} formatter={(value) => formatCost(Number(value))} />
-            <Bar dataKey="cost" name="Cost" fill={COST_COLOR} radius={[0, 4, 4, 0]} maxBarSize={22} />
+            <Bar
+              dataKey="cost"
+              name="Cost"
+              fill={COST_COLOR}
+              radius={[0, 4, 4, 0]}
+              maxBarSize={22}
+              isAnimationActive={false}
+            />
           </BarChart>
         </ResponsiveContainer>
       </div>
@@ -191,6 +192,12 @@ function GroupChart({ rows }: { rows: UsageRow[] }) {
       </table>
     </>
   );
+}
+
+/** An axis label: costs below a cent keep two significant digits (so ticks stay distinct). */
+function costTick(value: number): string {
+  if (value === 0) return '$0';
+  return value < 0.01 ? `$${Number(value.toPrecision(2))}` : formatCost(value);
 }
 
 /** `YYYY-MM-DD` (UTC) of the first day of the range, today included. */
