@@ -138,6 +138,25 @@ describe('openAgentRegistry', () => {
     expect(registry.inactiveAgents().size).toBe(0);
   });
 
+  it('frees the id of a deactivated file agent once agentmesh.yaml no longer has it', async () => {
+    const registry = await open();
+    await registry.setActive('poet', false, 'local');
+    const store = stores[0];
+    if (store === undefined) throw new Error('no store');
+    // The same database with a file that dropped poet (and the team that used it).
+    const file = parseConfigText({
+      text: 'agents:\n  coder:\n    temperature: 0.1\n',
+      path: join(dir, 'agentmesh.yaml'),
+      cwd: dir,
+      env: {},
+    });
+    const later = await openAgentRegistry({ file, env: {}, cwd: dir, overrides, store });
+    expect(later.current().agents.poet).toBeUndefined();
+    const created = await later.create('poet', { systemPrompt: 'Rhyme.' }, 'local');
+    expect(created).toMatchObject({ source: 'api', active: true });
+    expect(later.inactiveAgents().has('poet')).toBe(false);
+  });
+
   it('sees what another registry on the same database wrote after refresh()', async () => {
     const a = await open();
     const b = await open();

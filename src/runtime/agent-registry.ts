@@ -114,7 +114,9 @@ export async function openAgentRegistry(options: OpenAgentRegistryOptions): Prom
   ) =>
     serially(async () => {
       const latest = await load();
-      if (mustBeNew && (latest.config.agents[agentId] !== undefined || latest.stored.has(agentId))) {
+      // A stored definition is always in the config; a row that is not is the state of an agent since
+      // removed from agentmesh.yaml, and the id is free again.
+      if (mustBeNew && latest.config.agents[agentId] !== undefined) {
         throw agentExistsError(agentId);
       }
       if (!mustBeNew && latest.config.agents[agentId] === undefined) {
@@ -126,7 +128,7 @@ export async function openAgentRegistry(options: OpenAgentRegistryOptions): Prom
       candidate.set(agentId, {
         agentId,
         definition: checked,
-        active: previous?.active ?? true,
+        active: mustBeNew || (previous?.active ?? true),
         version: (previous?.version ?? 0) + 1,
         updatedAt: now().toISOString(),
         updatedBy: by,
@@ -134,10 +136,11 @@ export async function openAgentRegistry(options: OpenAgentRegistryOptions): Prom
       const config = validated(agentId, () => resolveWith(candidate.values()));
       checkModelRefs(agentId, checked, config);
       checkToolNames(agentId, checked);
-      const saved = await store.put(
+      let saved = await store.put(
         { agentId, definition: checked, updatedBy: by, at: now().toISOString() },
-        mustBeNew ? 0 : expectedVersion,
+        mustBeNew ? (previous?.version ?? 0) : expectedVersion,
       );
+      if (mustBeNew && !saved.active) saved = await store.setActive(agentId, true, by, now().toISOString());
       candidate.set(agentId, saved);
       snapshot = { config, stored: candidate, inactive: inactiveOf(candidate.values()) };
       return view(agentId);
