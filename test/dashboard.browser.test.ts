@@ -164,6 +164,19 @@ describe.skipIf(skipReason !== null)(
       await page.getByRole('heading', { name: 'Teams' }).waitFor();
       await page.locator('[data-team="reviewed"] .graph svg').waitFor();
       await shoot(page, 'teams');
+
+      // The run page again in a browser that prefers dark.
+      const dark = await (await browser.newContext({ viewport: VIEWPORT, colorScheme: 'dark' })).newPage();
+      await dark.addInitScript(
+        (key) => localStorage.setItem('agentmesh.apiKey', key),
+        server.keys.admin ?? '',
+      );
+      await dark.goto(`${server.url}/#/runs/${encodeURIComponent(runId)}`);
+      await dark.locator('.run-title [data-status="succeeded"]').waitFor();
+      await dark.locator('.graph svg').first().waitFor();
+      const background = await dark.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      expect(background).not.toBe('rgb(246, 247, 249)');
+      await shoot(dark, 'run-dark');
     }, 120_000);
 
     it('offers a viewer no New run button, and shows the role in the header', async () => {

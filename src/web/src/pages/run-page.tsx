@@ -77,32 +77,34 @@ export function RunPage({ runId }: { runId: string }) {
           </div>
           <div className="card">
             <h2>Steps</h2>
-            <table className="table table-compact">
-              <thead>
-                <tr>
-                  <th>Step</th>
-                  <th>Status</th>
-                  <th className="num">Tokens</th>
-                  <th className="num">Cost</th>
-                </tr>
-              </thead>
-              <tbody>
-                {state.steps.map((step) => (
-                  <tr key={step.stepId}>
-                    <td className="mono nowrap" title={step.agentId}>
-                      {step.stepId}
-                    </td>
-                    <td>
-                      <StatusBadge status={step.status} />
-                    </td>
-                    <td className="num">
-                      {formatTokens((step.usage?.promptTokens ?? 0) + (step.usage?.completionTokens ?? 0))}
-                    </td>
-                    <td className="num">{formatCost(step.usage?.costUsd ?? 0)}</td>
+            <div className="table-scroll">
+              <table className="table table-compact">
+                <thead>
+                  <tr>
+                    <th>Step</th>
+                    <th>Status</th>
+                    <th className="num">Tokens</th>
+                    <th className="num">Cost</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {state.steps.map((step) => (
+                    <tr key={step.stepId}>
+                      <td className="mono nowrap" title={step.agentId}>
+                        {step.stepId}
+                      </td>
+                      <td>
+                        <StatusBadge status={step.status} />
+                      </td>
+                      <td className="num">
+                        {formatTokens((step.usage?.promptTokens ?? 0) + (step.usage?.completionTokens ?? 0))}
+                      </td>
+                      <td className="num">{formatCost(step.usage?.costUsd ?? 0)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           </div>
         </aside>
       </div>
