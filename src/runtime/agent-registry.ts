@@ -76,7 +76,14 @@ interface Snapshot {
 export async function openAgentRegistry(options: OpenAgentRegistryOptions): Promise<AgentRegistry> {
   const { file, store, now = () => new Date() } = options;
   const resolveWith = (stored: Iterable<StoredAgentDefinition>) => resolveLayered(options, stored);
-  const load = async (): Promise<Snapshot> => snapshotOf(await store.list(), resolveWith);
+  const load = async (): Promise<Snapshot> => {
+    const list = await store.list();
+    try {
+      return snapshotOf(list, resolveWith);
+    } catch (error) {
+      throw error instanceof ConfigError ? storedAgentsInvalidError(error) : error;
+    }
+  };
   let snapshot = await load();
   // Writes run one at a time, so each validates against the state the previous one left.
   let queue: Promise<unknown> = Promise.resolve();
@@ -295,6 +302,18 @@ function definitionInvalidError(agentId: string, issues: readonly ConfigIssue[])
     code: 'config_invalid',
     message: `Agent "${agentId}" is not valid: ${field}: ${issue?.message ?? 'invalid definition'}${more}; fix that field and send the definition again.`,
     context: { agentId, field, issues: issues.map((i) => ({ path: i.path, message: i.message })) },
+  });
+}
+
+/** The stored definitions no longer resolve with agentmesh.yaml (it changed since they were stored). */
+function storedAgentsInvalidError(error: ConfigError): AgentMeshError {
+  const [first] = error.issues;
+  const field = first?.path ?? '';
+  return new AgentMeshError({
+    code: 'config_invalid',
+    message: `The agents defined over the API no longer fit agentmesh.yaml: ${first === undefined ? error.message : `${field}: ${first.message}`}; restore what agentmesh.yaml had, or delete that agent's row from agent_definitions in the store.`,
+    context: { field, issues: error.issues.map((i) => ({ path: i.path, message: i.message })) },
+    cause: error,
   });
 }
 
