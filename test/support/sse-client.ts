@@ -13,6 +13,7 @@ export class SseReader {
   readonly received: SseMessage[] = [];
   comments = 0;
   #buffer = '';
+  readonly #pending: SseMessage[] = [];
   #done = false;
   readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
   readonly #decoder = new TextDecoder();
@@ -38,23 +39,38 @@ export class SseReader {
 
   /** The next message, or null once the server closed the stream. */
   async next(): Promise<SseMessage | null> {
-    for (;;) {
-      const boundary = this.#buffer.indexOf('\n\n');
-      if (boundary >= 0) {
-        const block = this.#buffer.slice(0, boundary);
-        this.#buffer = this.#buffer.slice(boundary + 2);
-        const message = this.#parse(block);
-        if (message) {
-          this.received.push(message);
-          return message;
-        }
-        continue;
-      }
-      if (this.#done) return null;
-      const { done, value } = await this.#reader.read();
-      if (done) this.#done = true;
-      else this.#buffer += this.#decoder.decode(value, { stream: true });
+    while (this.#pending.length === 0) {
+      if (!(await this.#readMore())) return null;
     }
+    const message = this.#pending.shift()!;
+    this.received.push(message);
+    return message;
+  }
+
+  /** Reads until `count` comment lines (keep-alives) have come in all; false when the stream ended first. */
+  async untilComments(count: number): Promise<boolean> {
+    while (this.comments < count) {
+      if (!(await this.#readMore())) return false;
+    }
+    return true;
+  }
+
+  /** Reads one chunk and parses the complete messages in it; false once the stream has ended. */
+  async #readMore(): Promise<boolean> {
+    if (this.#done) return false;
+    const { done, value } = await this.#reader.read();
+    if (done) this.#done = true;
+    else this.#buffer += this.#decoder.decode(value, { stream: true });
+    for (
+      let boundary = this.#buffer.indexOf('\n\n');
+      boundary >= 0;
+      boundary = this.#buffer.indexOf('\n\n')
+    ) {
+      const message = this.#parse(this.#buffer.slice(0, boundary));
+      this.#buffer = this.#buffer.slice(boundary + 2);
+      if (message) this.#pending.push(message);
+    }
+    return !done || this.#pending.length > 0;
   }
 
   /** Reads until a message matches (returned) or the stream ends (null). */
