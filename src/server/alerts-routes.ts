@@ -1,10 +1,11 @@
 import { Hono } from 'hono';
 import { AgentMeshError } from '../errors/index.js';
 import type { AlertStatus, AlertStore } from '../store/alert-store.js';
+import { actorOf as principalName, type ServerEnv } from './server-env.js';
 
 const STATUSES: readonly AlertStatus[] = ['open', 'acknowledged', 'resolved'];
 
-/** Who acted when a request names nobody. */
+/** Who acted when a request names nobody and no key says who it is. */
 const DEFAULT_ACTOR = 'api';
 
 /** Options for {@link alertsRoutes}. */
@@ -19,8 +20,11 @@ export interface AlertsRoutesOptions {
  * AgentMeshErrors for the server's edge to map: `usage` 400 (bad status or body), `alert_not_found`
  * 404, `alert_already_resolved` 409 (a resolved alert cannot be acknowledged or resolved again).
  */
-export function alertsRoutes(alerts: AlertStore, { now = () => new Date() }: AlertsRoutesOptions = {}): Hono {
-  const app = new Hono();
+export function alertsRoutes(
+  alerts: AlertStore,
+  { now = () => new Date() }: AlertsRoutesOptions = {},
+): Hono<ServerEnv> {
+  const app = new Hono<ServerEnv>();
   app.get('/', async (c) => {
     const status = c.req.query('status');
     if (status !== undefined && !STATUSES.includes(status as AlertStatus)) {
@@ -31,18 +35,22 @@ export function alertsRoutes(alerts: AlertStore, { now = () => new Date() }: Ale
     });
   });
   app.post('/:id/acknowledge', async (c) => {
-    const by = actorOf(await c.req.text());
+    const by = actorOf(await c.req.text(), c.get('principal'));
     return c.json({ alert: await alerts.acknowledge(c.req.param('id'), by, now().toISOString()) });
   });
   app.post('/:id/resolve', async (c) => {
-    const by = actorOf(await c.req.text());
+    const by = actorOf(await c.req.text(), c.get('principal'));
     return c.json({ alert: await alerts.resolve(c.req.param('id'), by, now().toISOString()) });
   });
   return app;
 }
 
-/** `by` from an optional JSON body `{ "by": "alice" }`; an empty body names nobody. */
-function actorOf(body: string): string {
+/**
+ * Who acts: the API key's holder (`key:<name>`, whatever the body says); without keys, `by` from an
+ * optional JSON body `{ "by": "alice" }`, else `api`.
+ */
+function actorOf(body: string, principal: ServerEnv['Variables']['principal'] | undefined): string {
+  if (principal?.kind === 'key') return principalName(principal);
   if (body.trim() === '') return DEFAULT_ACTOR;
   let parsed: unknown;
   try {

@@ -38,47 +38,51 @@ export async function serveCommand(flags: ServeFlags, io: CliIo): Promise<number
   });
   const overrides: ConfigOverrides = flags.db ? { db: flags.db } : {};
   const config = resolveConfig({ file, env: io.env, cwd: io.cwd, overrides });
-  // Opened first so that every run the server executes is logged and traced like a CLI run.
-  const telemetry = openTelemetry(config, { console: true });
+  // Runs are logged and traced like CLI runs, by the telemetry serveUntilAborted opens once listening
+  // (so the banner is the first line); no run can start before that.
+  let telemetry: Telemetry | undefined;
+  const parts = await openServerParts({
+    config,
+    file,
+    env: io.env,
+    cwd: io.cwd,
+    overrides,
+    listeners: [
+      (event, state) => {
+        for (const listener of telemetry?.listeners ?? []) listener(event, state);
+      },
+    ],
+    warn: (message) => writeLine(io.stderr, `agentmesh: ${message}`),
+  });
   try {
-    const parts = await openServerParts({
-      config,
-      file,
-      env: io.env,
-      cwd: io.cwd,
-      overrides,
-      listeners: telemetry.listeners,
-      warn: (message) => writeLine(io.stderr, `agentmesh: ${message}`),
-    });
-    try {
-      const keysExist = await parts.access.hasLiveKeys();
-      const requested = flags.host ?? '127.0.0.1';
-      const host = keysExist || isLoopbackHost(requested) ? requested : '127.0.0.1';
-      if (host !== requested) {
-        writeLine(
-          io.stderr,
-          `agentmesh: no API key exists, so the server listens on 127.0.0.1 only (not ${requested}); create one with agentmesh keys create --role admin --name NAME, then serve on ${requested}`,
-        );
-      }
-      const registry = createMetricsRegistry({ store: parts.store, liveMetrics: parts.liveMetrics });
-      return await serveUntilAborted({
-        io,
-        config,
-        port: flags.port ?? DEFAULT_SERVE_PORT,
-        host,
-        telemetry,
-        app: (onError) => createServer({ ...parts, registry, onError }),
-        announce: (url) =>
-          keysExist
-            ? `agentmesh serve: dashboard ${url}/, API ${url}/api, OpenAI-compatible ${url}/v1; API keys required`
-            : `agentmesh serve: dashboard ${url}/, API ${url}/api, OpenAI-compatible ${url}/v1; no API keys yet, so anyone on this machine is admin`,
-        printUrl: (url) => url,
-      });
-    } finally {
-      await parts.close();
+    const keysExist = await parts.access.hasLiveKeys();
+    const requested = flags.host ?? '127.0.0.1';
+    const host = keysExist || isLoopbackHost(requested) ? requested : '127.0.0.1';
+    if (host !== requested) {
+      writeLine(
+        io.stderr,
+        `agentmesh: no API key exists, so the server listens on 127.0.0.1 only (not ${requested}); create one with agentmesh keys create --role admin --name NAME, then serve on ${requested}`,
+      );
     }
+    const registry = createMetricsRegistry({ store: parts.store, liveMetrics: parts.liveMetrics });
+    return await serveUntilAborted({
+      io,
+      config,
+      port: flags.port ?? DEFAULT_SERVE_PORT,
+      host,
+      app: (onError) => createServer({ ...parts, registry, onError }),
+      announce: (url) =>
+        keysExist
+          ? `agentmesh serve: dashboard ${url}/, API ${url}/api, OpenAI-compatible ${url}/v1; API keys required`
+          : `agentmesh serve: dashboard ${url}/, API ${url}/api, OpenAI-compatible ${url}/v1; no API keys yet, so anyone on this machine is admin`,
+      printUrl: (url) => url,
+      onTelemetry: (opened) => {
+        telemetry = opened;
+      },
+    });
   } finally {
-    await telemetry.shutdown();
+    // Runs in flight are cancelled and recorded before the logs close.
+    await parts.close();
   }
 }
 
@@ -94,8 +98,8 @@ export interface ServeUntilAbortedOptions<E extends Env> {
   announce: (url: string) => string;
   /** The line for stdout (for scripts) once listening. */
   printUrl: (url: string) => string;
-  /** Logs and traces opened by the caller (closed by it); @default opened here once listening, closed on exit */
-  telemetry?: Telemetry;
+  /** Told the logs and traces once they are open (after listening); they close when the server stops. */
+  onTelemetry?: (telemetry: Telemetry) => void;
 }
 
 /**
@@ -106,21 +110,22 @@ export async function serveUntilAborted<E extends Env>(
   options: ServeUntilAbortedOptions<E>,
 ): Promise<number> {
   const { io, config, port, host } = options;
-  let telemetry: Telemetry | undefined = options.telemetry;
+  let telemetry: Telemetry | undefined;
   const onError = (error: unknown) => telemetry?.loggers.error.error({ err: error }, 'request failed');
   const server = await listenOnFlags(options.app(onError), { port, host });
   try {
     writeLine(io.stderr, options.announce(server.url));
     warnIfExposed(io, host);
     writeLine(io.stdout, options.printUrl(server.url));
-    telemetry ??= openTelemetry(config, { console: true });
+    telemetry = openTelemetry(config, { console: true });
+    options.onTelemetry?.(telemetry);
     telemetry.loggers.system.info({ url: server.url, store: config.store.path }, 'server started');
     await abortOf(io.signal);
     telemetry.loggers.system.info({ url: server.url }, 'server stopping');
     return EXIT.ok;
   } finally {
     await server.close();
-    if (!options.telemetry) await telemetry?.shutdown();
+    await telemetry?.shutdown();
   }
 }
 
