@@ -241,7 +241,11 @@ export function createRunService(options: RunServiceOptions): RunService {
         (event) => event.type === 'run.resumed',
       );
       const continuation = await Promise.race([
-        launched.ready.then(() => 'continuing' as const),
+        // A failure before run.resumed rejects `result` too; only a resumed run decides on this side.
+        launched.ready.then(
+          () => 'continuing' as const,
+          () => new Promise<never>(() => {}),
+        ),
         launched.result.then(({ continuation }) => continuationOf(continuation)),
       ]);
       // Set by the listener before run.resumed or the result: approveRun stores the decision first.
