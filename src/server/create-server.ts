@@ -84,7 +84,7 @@ export function createServer(options: CreateServerOptions): Hono<ServerEnv> {
   app.route('/api/usage', usageRoutes({ store }));
   app.route('/api/agents', agentsRoutes({ agents }));
   app.route('/api', accessRoutes({ access }));
-  app.route('/v1', openAiRoutes({ runs, agents, store }));
+  app.route('/v1', openAiRoutes({ runs, agents }));
   app.route('/', webRoutes(options.webDir === undefined ? {} : { dir: options.webDir }));
   return withJsonErrors(app, {
     routes: '/health, /metrics, /api/… and /v1/… (see docs/api.md)',

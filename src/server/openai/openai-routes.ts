@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
 import type { AgentRegistry } from '../../runtime/agent-registry.js';
 import type { RunService, StartRunRequest } from '../../runtime/run-service.js';
-import type { RunStore } from '../../store/run-store.js';
 import { actorOf, type ServerEnv } from '../server-env.js';
 import { chatCompletion } from './chat-completion.js';
 import { parseChatCompletionRequest } from './chat-completion-request.js';
@@ -18,7 +17,6 @@ export interface OpenAiRoutesDeps {
   runs: RunService;
   agents: AgentRegistry;
   /** Kept for the contract; the answer comes from the run itself. */
-  store: RunStore;
   /** @default DEFAULT_KEEP_ALIVE_MS */
   keepAliveMs?: number;
   now?: () => Date;
