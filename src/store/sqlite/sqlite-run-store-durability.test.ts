@@ -173,8 +173,11 @@ describe('SqliteRunStore leases, approvals and schema v3', () => {
           .all(type) as string[]
       ).filter((name) => !name.startsWith('sqlite_'));
     expect(names('table')).toEqual([
+      'agent_definitions',
       'alerts',
+      'api_keys',
       'approvals',
+      'audit_log',
       'budget_ledger',
       'budget_totals',
       'health_probe',
@@ -186,7 +189,9 @@ describe('SqliteRunStore leases, approvals and schema v3', () => {
       'alerts_by_first_seen_at',
       'alerts_by_status_first_seen_at',
       'alerts_unresolved_by_key',
+      'api_keys_live_name',
       'approvals_by_status',
+      'audit_log_by_at',
       'budget_ledger_in_flight',
       'llm_calls_by_at',
       'run_events_by_run_seq',

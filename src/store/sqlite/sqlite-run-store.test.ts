@@ -101,13 +101,13 @@ describe('SqliteRunStore', () => {
   it('refuses a file written by a newer schema, saying which versions and what to do', () => {
     const path = join(dir, 'future.db');
     const raw = new Database(path);
-    raw.pragma('user_version = 5');
+    raw.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 1}`);
     raw.close();
     const error = openError(path);
     expect(error).toBeInstanceOf(AgentMeshError);
     expect(error.code).toBe('store');
     expect(error.message).toBe(
-      `The run store at ${path} was written by a newer agentmesh (schema v5, this build knows v${LATEST_SCHEMA_VERSION}); upgrade agentmesh or use another --db.`,
+      `The run store at ${path} was written by a newer agentmesh (schema v${LATEST_SCHEMA_VERSION + 1}, this build knows v${LATEST_SCHEMA_VERSION}); upgrade agentmesh or use another --db.`,
     );
   });
 
