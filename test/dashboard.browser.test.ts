@@ -19,6 +19,17 @@ teams:
 `;
 
 const skipReason = browserSkipReason();
+
+/** Page code (a string: this file is compiled without the DOM library) true when `condition` holds while the run header says running. */
+function whileRunning(condition: string): string {
+  const q = '(selector) => document.querySelector(selector)';
+  return `((q) => (${condition}) && q('.run-title [data-status]')?.getAttribute('data-status') === 'running')(${q})`;
+}
+
+/** An init script that stores the API key before the dashboard loads, as the sign-in panel would. */
+function signedInAs(key: string | undefined): { content: string } {
+  return { content: `localStorage.setItem('agentmesh.apiKey', ${JSON.stringify(key ?? '')});` };
+}
 const VIEWPORT = { width: 1440, height: 900 };
 
 describe.skipIf(skipReason !== null)(
@@ -75,20 +86,18 @@ describe.skipIf(skipReason !== null)(
 
       // Tokens appear as a typing message while the run is still running…
       await page.waitForFunction(
-        () =>
-          document.querySelector('.message-typing .message-body')?.textContent?.trim() !== undefined &&
-          (document.querySelector('.message-typing .message-body')?.textContent?.trim().length ?? 0) > 0 &&
-          document.querySelector('.run-title [data-status]')?.getAttribute('data-status') === 'running',
+        whileRunning("(q('.message-typing .message-body')?.textContent ?? '').trim() !== ''"),
         undefined,
-        { timeout: 20_000 },
+        {
+          timeout: 20_000,
+        },
       );
       await shoot(page, 'run-live');
       // …and the planner's stored message is shown while the coder still works.
       await page.waitForFunction(
-        () =>
-          (document.querySelector('.message[data-agent="planner"]:not(.message-typing) .message-body')
-            ?.textContent?.length ?? 0) > 0 &&
-          document.querySelector('.run-title [data-status]')?.getAttribute('data-status') === 'running',
+        whileRunning(
+          "(q('.message[data-agent=\"planner\"]:not(.message-typing) .message-body')?.textContent ?? '') !== ''",
+        ),
         undefined,
         { timeout: 20_000 },
       );
@@ -167,24 +176,18 @@ describe.skipIf(skipReason !== null)(
 
       // The run page again in a browser that prefers dark.
       const dark = await (await browser.newContext({ viewport: VIEWPORT, colorScheme: 'dark' })).newPage();
-      await dark.addInitScript(
-        (key) => localStorage.setItem('agentmesh.apiKey', key),
-        server.keys.admin ?? '',
-      );
+      await dark.addInitScript(signedInAs(server.keys.admin));
       await dark.goto(`${server.url}/#/runs/${encodeURIComponent(runId)}`);
       await dark.locator('.run-title [data-status="succeeded"]').waitFor();
       await dark.locator('.graph svg').first().waitFor();
-      const background = await dark.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      const background = await dark.evaluate<string>('getComputedStyle(document.body).backgroundColor');
       expect(background).not.toBe('rgb(246, 247, 249)');
       await shoot(dark, 'run-dark');
     }, 120_000);
 
     it('offers a viewer no New run button, and shows the role in the header', async () => {
       const page = await openPage();
-      await page.addInitScript(
-        (key) => localStorage.setItem('agentmesh.apiKey', key),
-        server.keys.viewer ?? '',
-      );
+      await page.addInitScript(signedInAs(server.keys.viewer));
       await page.goto(`${server.url}/#/runs`);
       await page.getByRole('heading', { name: 'Runs' }).waitFor();
       await page.getByTestId('identity').waitFor();
