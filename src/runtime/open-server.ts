@@ -73,8 +73,10 @@ export async function openServerParts(options: OpenServerPartsOptions): Promise<
       ...(options.warn && { warn: options.warn }),
     });
     closers.unshift(() => gateway.close());
+    // The dashboard shows tokens as they come, so the server streams unless agentmesh.yaml says `stream: false`.
+    const streams = options.file?.config.stream ?? true;
     const runs = createRunService({
-      config: () => agents.current(),
+      config: () => ({ ...agents.current(), stream: streams }),
       inactiveAgents: () => agents.inactiveAgents(),
       store,
       gateway: gateway.gateway,
