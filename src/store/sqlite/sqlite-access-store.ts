@@ -1,18 +1,9 @@
-import type Database from 'better-sqlite3';
 import { AgentMeshError } from '../../errors/index.js';
 import type { AccessStore, ApiKeyRecord, ApiKeyRole, AuditEntry, NewApiKey } from '../access-store.js';
-import { storeClosedError } from '../run-store-errors.js';
-import { applyMigrations } from './migrations.js';
-import { closeWalDatabase, databasePath, openWalDatabase } from './open-wal-database.js';
-import { type StoreAction, toStoreError } from './sqlite-store-error.js';
+import { SqliteTables, type SqliteTablesOptions } from './sqlite-tables.js';
 
 /** Options for {@link SqliteAccessStore.open}. */
-export interface SqliteAccessStoreOptions {
-  /** The run store's database file (keys and audit rows are its `api_keys` and `audit_log`), or `:memory:`. */
-  path: string;
-  /** How long a write waits for another process's lock before failing. @default 5000 */
-  busyTimeoutMs?: number;
-}
+export type SqliteAccessStoreOptions = SqliteTablesOptions;
 
 /** The most audit rows one read returns, whatever the caller asks. */
 export const MAX_AUDIT_PAGE = 1000;
@@ -64,115 +55,92 @@ const SQL = {
   auditPageBefore: 'SELECT * FROM audit_log WHERE audit_id < ? ORDER BY audit_id DESC LIMIT ?',
 } as const;
 
-type Statements = { [K in keyof typeof SQL]: Database.Statement<unknown[]> };
-
 /**
  * The durable AccessStore: the `api_keys` and `audit_log` tables of the run store's database
  * (schema v5), so `agentmesh keys` and `agentmesh serve` see the same keys at once. Only a key's
  * SHA-256 is stored; no query here ever returns it.
  */
 export class SqliteAccessStore implements AccessStore {
-  /** The database file (absolute), or `:memory:`; named in every error. */
-  readonly path: string;
-  readonly #db: Database.Database;
-  readonly #stmts: Statements;
-  readonly #change: <T>(fn: () => T) => T;
+  readonly #tables: SqliteTables<typeof SQL>;
 
-  private constructor(db: Database.Database, path: string) {
-    this.#db = db;
-    this.path = path;
-    this.#stmts = Object.fromEntries(
-      Object.entries(SQL).map(([name, sql]) => [name, db.prepare(sql)]),
-    ) as Statements;
-    const tx = db.transaction((fn: () => unknown) => fn());
-    this.#change = <T>(fn: () => T) => tx.immediate(fn) as T;
+  private constructor(tables: SqliteTables<typeof SQL>) {
+    this.#tables = tables;
   }
 
   /** Opens (creating and migrating if needed) the database at `path`; throws a one-line `store` error. */
-  static open({ path, busyTimeoutMs = 5000 }: SqliteAccessStoreOptions): SqliteAccessStore {
-    const where = databasePath(path);
-    let db: Database.Database | undefined;
-    try {
-      db = openWalDatabase(where, busyTimeoutMs);
-      applyMigrations(db, { path: where });
-      return new SqliteAccessStore(db, where);
-    } catch (error) {
-      db?.close();
-      throw toStoreError(error, { action: 'open', path: where });
-    }
+  static open(options: SqliteAccessStoreOptions): SqliteAccessStore {
+    return new SqliteAccessStore(SqliteTables.open(SQL, options));
+  }
+
+  /** The database file (absolute), or `:memory:`; named in every error. */
+  get path(): string {
+    return this.#tables.path;
   }
 
   async createKey(key: NewApiKey): Promise<ApiKeyRecord> {
-    return this.#guard('write to', () =>
-      this.#change(() => {
-        if (this.#stmts.liveByName.get(key.name)) throw nameTakenError(key.name);
-        this.#stmts.insertKey.run(key);
-        return keyFromRow(this.#stmts.keyById.get(key.keyId) as ApiKeyRow);
+    return this.#tables.guard('write to', () =>
+      this.#tables.change(() => {
+        if (this.#tables.stmts.liveByName.get(key.name)) throw nameTakenError(key.name);
+        this.#tables.stmts.insertKey.run(key);
+        return keyFromRow(this.#tables.stmts.keyById.get(key.keyId) as ApiKeyRow);
       }),
     );
   }
 
   async findLiveKeyByHash(secretHash: string): Promise<ApiKeyRecord | undefined> {
-    const row = this.#guard('read', () => this.#stmts.liveByHash.get(secretHash)) as ApiKeyRow | undefined;
+    const row = this.#tables.guard('read', () => this.#tables.stmts.liveByHash.get(secretHash)) as
+      | ApiKeyRow
+      | undefined;
     return row && keyFromRow(row);
   }
 
   async listKeys(): Promise<ApiKeyRecord[]> {
-    return (this.#guard('read', () => this.#stmts.listKeys.all()) as ApiKeyRow[]).map(keyFromRow);
+    return (this.#tables.guard('read', () => this.#tables.stmts.listKeys.all()) as ApiKeyRow[]).map(
+      keyFromRow,
+    );
   }
 
   async hasLiveKeys(): Promise<boolean> {
-    return this.#guard('read', () => this.#stmts.anyLive.get()) !== undefined;
+    return this.#tables.guard('read', () => this.#tables.stmts.anyLive.get()) !== undefined;
   }
 
   async revokeKey(idOrName: string, at: string): Promise<ApiKeyRecord> {
-    return this.#guard('write to', () =>
-      this.#change(() => {
+    return this.#tables.guard('write to', () =>
+      this.#tables.change(() => {
         // An id wins over a name, so a key named like another key's id cannot shadow it.
-        const row = (this.#stmts.liveById.get(idOrName) ?? this.#stmts.liveByName.get(idOrName)) as
-          | ApiKeyRow
-          | undefined;
+        const row = (this.#tables.stmts.liveById.get(idOrName) ??
+          this.#tables.stmts.liveByName.get(idOrName)) as ApiKeyRow | undefined;
         if (!row) throw keyNotFoundError(idOrName, this.path);
-        this.#stmts.revoke.run(at, row.key_id);
+        this.#tables.stmts.revoke.run(at, row.key_id);
         return keyFromRow({ ...row, revoked_at: at });
       }),
     );
   }
 
   async touchKey(keyId: string, at: string): Promise<void> {
-    this.#guard('write to', () => this.#stmts.touch.run(at, keyId));
+    this.#tables.guard('write to', () => this.#tables.stmts.touch.run(at, keyId));
   }
 
   async audit(entry: Omit<AuditEntry, 'auditId'>): Promise<AuditEntry> {
-    return this.#guard('write to', () => {
-      const { lastInsertRowid } = this.#stmts.insertAudit.run(entry);
-      return auditFromRow(this.#stmts.auditById.get(lastInsertRowid) as AuditRow);
+    return this.#tables.guard('write to', () => {
+      const { lastInsertRowid } = this.#tables.stmts.insertAudit.run(entry);
+      return auditFromRow(this.#tables.stmts.auditById.get(lastInsertRowid) as AuditRow);
     });
   }
 
   async auditLog({ limit = 100, before }: { limit?: number; before?: number } = {}): Promise<AuditEntry[]> {
     const count = Math.max(1, Math.min(MAX_AUDIT_PAGE, Math.floor(limit)));
-    const rows = this.#guard('read', () =>
+    const rows = this.#tables.guard('read', () =>
       before === undefined
-        ? this.#stmts.auditPage.all(count)
-        : this.#stmts.auditPageBefore.all(Math.floor(before), count),
+        ? this.#tables.stmts.auditPage.all(count)
+        : this.#tables.stmts.auditPageBefore.all(Math.floor(before), count),
     ) as AuditRow[];
     return rows.map(auditFromRow);
   }
 
   /** Closes the connection; closing twice is harmless. */
   async close(): Promise<void> {
-    closeWalDatabase(this.#db, (error) => toStoreError(error, { action: 'close', path: this.path }));
-  }
-
-  /** The one place better-sqlite3 failures become `store` errors (our own errors pass through). */
-  #guard<T>(action: StoreAction, fn: () => T): T {
-    if (!this.#db.open) throw storeClosedError(this.path);
-    try {
-      return fn();
-    } catch (error) {
-      throw toStoreError(error, { action, path: this.path });
-    }
+    this.#tables.close();
   }
 }
 

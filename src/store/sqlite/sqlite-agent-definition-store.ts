@@ -1,22 +1,13 @@
-import type Database from 'better-sqlite3';
 import { AgentMeshError } from '../../errors/index.js';
 import type {
   AgentDefinition,
   AgentDefinitionStore,
   StoredAgentDefinition,
 } from '../agent-definition-store.js';
-import { storeClosedError } from '../run-store-errors.js';
-import { applyMigrations } from './migrations.js';
-import { closeWalDatabase, databasePath, openWalDatabase } from './open-wal-database.js';
-import { type StoreAction, toStoreError } from './sqlite-store-error.js';
+import { SqliteTables, type SqliteTablesOptions } from './sqlite-tables.js';
 
 /** Options for {@link SqliteAgentDefinitionStore.open}. */
-export interface SqliteAgentDefinitionStoreOptions {
-  /** The run store's database file (definitions are its `agent_definitions` table), or `:memory:`. */
-  path: string;
-  /** How long a write waits for another process's lock before failing. @default 5000 */
-  busyTimeoutMs?: number;
-}
+export type SqliteAgentDefinitionStoreOptions = SqliteTablesOptions;
 
 /** An `agent_definitions` row as better-sqlite3 returns it. */
 interface AgentDefinitionRow {
@@ -37,51 +28,37 @@ const SQL = {
       version = excluded.version, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
 } as const;
 
-type Statements = { [K in keyof typeof SQL]: Database.Statement<unknown[]> };
-
 /**
  * The durable AgentDefinitionStore: the `agent_definitions` table of the run store's database (schema v5),
  * so every server on that file sees the same agents. Each change reads the row and writes it back in one
  * IMMEDIATE transaction, which makes `expectedVersion` a real compare-and-swap across processes.
  */
 export class SqliteAgentDefinitionStore implements AgentDefinitionStore {
-  /** The database file (absolute), or `:memory:`; named in every error. */
-  readonly path: string;
-  readonly #db: Database.Database;
-  readonly #stmts: Statements;
-  readonly #change: <T>(fn: () => T) => T;
+  readonly #tables: SqliteTables<typeof SQL>;
 
-  private constructor(db: Database.Database, path: string) {
-    this.#db = db;
-    this.path = path;
-    this.#stmts = Object.fromEntries(
-      Object.entries(SQL).map(([name, sql]) => [name, db.prepare(sql)]),
-    ) as Statements;
-    const tx = db.transaction((fn: () => unknown) => fn());
-    this.#change = <T>(fn: () => T) => tx.immediate(fn) as T;
+  private constructor(tables: SqliteTables<typeof SQL>) {
+    this.#tables = tables;
   }
 
   /** Opens (creating and migrating if needed) the database at `path`; throws a one-line `store` error. */
-  static open({ path, busyTimeoutMs = 5000 }: SqliteAgentDefinitionStoreOptions): SqliteAgentDefinitionStore {
-    const where = databasePath(path);
-    let db: Database.Database | undefined;
-    try {
-      db = openWalDatabase(where, busyTimeoutMs);
-      applyMigrations(db, { path: where });
-      return new SqliteAgentDefinitionStore(db, where);
-    } catch (error) {
-      db?.close();
-      throw toStoreError(error, { action: 'open', path: where });
-    }
+  static open(options: SqliteAgentDefinitionStoreOptions): SqliteAgentDefinitionStore {
+    return new SqliteAgentDefinitionStore(SqliteTables.open(SQL, options));
+  }
+
+  /** The database file (absolute), or `:memory:`; named in every error. */
+  get path(): string {
+    return this.#tables.path;
   }
 
   async list(): Promise<StoredAgentDefinition[]> {
-    const rows = this.#guard('read', () => this.#stmts.list.all()) as AgentDefinitionRow[];
+    const rows = this.#tables.guard('read', () => this.#tables.stmts.list.all()) as AgentDefinitionRow[];
     return rows.map(definitionFromRow);
   }
 
   async get(agentId: string): Promise<StoredAgentDefinition | undefined> {
-    const row = this.#guard('read', () => this.#stmts.byId.get(agentId)) as AgentDefinitionRow | undefined;
+    const row = this.#tables.guard('read', () => this.#tables.stmts.byId.get(agentId)) as
+      | AgentDefinitionRow
+      | undefined;
     return row === undefined ? undefined : definitionFromRow(row);
   }
 
@@ -89,9 +66,9 @@ export class SqliteAgentDefinitionStore implements AgentDefinitionStore {
     entry: { agentId: string; definition: AgentDefinition; updatedBy: string; at: string },
     expectedVersion?: number,
   ): Promise<StoredAgentDefinition> {
-    return this.#guard('write to', () =>
-      this.#change(() => {
-        const row = this.#stmts.byId.get(entry.agentId) as AgentDefinitionRow | undefined;
+    return this.#tables.guard('write to', () =>
+      this.#tables.change(() => {
+        const row = this.#tables.stmts.byId.get(entry.agentId) as AgentDefinitionRow | undefined;
         const stored = row?.version ?? 0;
         if (expectedVersion !== undefined && expectedVersion !== stored) {
           throw versionMismatchError(entry.agentId, expectedVersion, stored);
@@ -110,9 +87,9 @@ export class SqliteAgentDefinitionStore implements AgentDefinitionStore {
   }
 
   async setActive(agentId: string, active: boolean, by: string, at: string): Promise<StoredAgentDefinition> {
-    return this.#guard('write to', () =>
-      this.#change(() => {
-        const row = this.#stmts.byId.get(agentId) as AgentDefinitionRow | undefined;
+    return this.#tables.guard('write to', () =>
+      this.#tables.change(() => {
+        const row = this.#tables.stmts.byId.get(agentId) as AgentDefinitionRow | undefined;
         return this.#write({
           agentId,
           // An empty overlay: a file or built-in agent keeps its definition, only its state is stored.
@@ -128,26 +105,16 @@ export class SqliteAgentDefinitionStore implements AgentDefinitionStore {
 
   /** Closes the connection; closing twice is harmless. */
   async close(): Promise<void> {
-    closeWalDatabase(this.#db, (error) => toStoreError(error, { action: 'close', path: this.path }));
+    this.#tables.close();
   }
 
   #write(entry: StoredAgentDefinition): StoredAgentDefinition {
-    this.#stmts.upsert.run({
+    this.#tables.stmts.upsert.run({
       ...entry,
       definition: JSON.stringify(entry.definition),
       active: entry.active ? 1 : 0,
     });
     return entry;
-  }
-
-  /** The one place better-sqlite3 failures become `store` errors (agent errors pass through). */
-  #guard<T>(action: StoreAction, fn: () => T): T {
-    if (!this.#db.open) throw storeClosedError(this.path);
-    try {
-      return fn();
-    } catch (error) {
-      throw toStoreError(error, { action, path: this.path });
-    }
   }
 }
 

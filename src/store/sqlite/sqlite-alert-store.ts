@@ -1,4 +1,3 @@
-import type Database from 'better-sqlite3';
 import type { AlertRecord, AlertSeverity, AlertStatus, AlertStore } from '../alert-store.js';
 import {
   type AlertCondition,
@@ -9,18 +8,10 @@ import {
   resolvedAlert,
   seenAgain,
 } from '../alert-transitions.js';
-import { storeClosedError } from '../run-store-errors.js';
-import { applyMigrations } from './migrations.js';
-import { closeWalDatabase, databasePath, openWalDatabase } from './open-wal-database.js';
-import { type StoreAction, toStoreError } from './sqlite-store-error.js';
+import { SqliteTables, type SqliteTablesOptions } from './sqlite-tables.js';
 
 /** Options for {@link SqliteAlertStore.open}. */
-export interface SqliteAlertStoreOptions {
-  /** The run store's database file (alerts are its `alerts` table), or `:memory:`. */
-  path: string;
-  /** How long a write waits for another process's lock before failing. @default 5000 */
-  busyTimeoutMs?: number;
-}
+export type SqliteAlertStoreOptions = SqliteTablesOptions;
 
 /** An `alerts` row as better-sqlite3 returns it. */
 interface AlertRow {
@@ -55,108 +46,82 @@ const SQL = {
   listByStatus: 'SELECT * FROM alerts WHERE status = ? ORDER BY first_seen_at DESC, rowid DESC',
 } as const;
 
-type Statements = { [K in keyof typeof SQL]: Database.Statement<unknown[]> };
-
 /**
  * The durable AlertStore: the `alerts` table of the run store's database (schema v4), so every
  * process on that file (serve, monitor, the CLI) sees the same alerts. Each change reads and writes
  * in one IMMEDIATE transaction: two monitors raising the same condition count one alert twice.
  */
 export class SqliteAlertStore implements AlertStore {
-  /** The database file (absolute), or `:memory:`; named in every error. */
-  readonly path: string;
-  readonly #db: Database.Database;
-  readonly #stmts: Statements;
-  readonly #change: <T>(fn: () => T) => T;
+  readonly #tables: SqliteTables<typeof SQL>;
 
-  private constructor(db: Database.Database, path: string) {
-    this.#db = db;
-    this.path = path;
-    this.#stmts = Object.fromEntries(
-      Object.entries(SQL).map(([name, sql]) => [name, db.prepare(sql)]),
-    ) as Statements;
-    const tx = db.transaction((fn: () => unknown) => fn());
-    this.#change = <T>(fn: () => T) => tx.immediate(fn) as T;
+  private constructor(tables: SqliteTables<typeof SQL>) {
+    this.#tables = tables;
   }
 
   /** Opens (creating and migrating if needed) the database at `path`; throws a one-line `store` error. */
-  static open({ path, busyTimeoutMs = 5000 }: SqliteAlertStoreOptions): SqliteAlertStore {
-    const where = databasePath(path);
-    let db: Database.Database | undefined;
-    try {
-      db = openWalDatabase(where, busyTimeoutMs);
-      applyMigrations(db, { path: where });
-      return new SqliteAlertStore(db, where);
-    } catch (error) {
-      db?.close();
-      throw toStoreError(error, { action: 'open', path: where });
-    }
+  static open(options: SqliteAlertStoreOptions): SqliteAlertStore {
+    return new SqliteAlertStore(SqliteTables.open(SQL, options));
+  }
+
+  /** The database file (absolute), or `:memory:`; named in every error. */
+  get path(): string {
+    return this.#tables.path;
   }
 
   async raise(condition: AlertCondition): Promise<{ alert: AlertRecord; created: boolean }> {
-    return this.#guard('write to', () =>
-      this.#change(() => {
-        const row = this.#stmts.unresolvedByKey.get(condition.key) as AlertRow | undefined;
+    return this.#tables.guard('write to', () =>
+      this.#tables.change(() => {
+        const row = this.#tables.stmts.unresolvedByKey.get(condition.key) as AlertRow | undefined;
         if (row) return { alert: this.#update(seenAgain(alertFromRow(row), condition)), created: false };
         const alert = openedAlert(condition, newAlertId(condition.at));
-        this.#stmts.insert.run(alert);
+        this.#tables.stmts.insert.run(alert);
         return { alert, created: true };
       }),
     );
   }
 
   async clear(key: string, at: string): Promise<AlertRecord | null> {
-    return this.#guard('write to', () =>
-      this.#change(() => {
-        const row = this.#stmts.unresolvedByKey.get(key) as AlertRow | undefined;
+    return this.#tables.guard('write to', () =>
+      this.#tables.change(() => {
+        const row = this.#tables.stmts.unresolvedByKey.get(key) as AlertRow | undefined;
         return row ? this.#update(resolvedAlert(alertFromRow(row), null, at)) : null;
       }),
     );
   }
 
   async acknowledge(alertId: string, by: string, at: string): Promise<AlertRecord> {
-    return this.#guard('write to', () =>
-      this.#change(() => this.#update(acknowledgedAlert(this.#get(alertId), by, at))),
+    return this.#tables.guard('write to', () =>
+      this.#tables.change(() => this.#update(acknowledgedAlert(this.#get(alertId), by, at))),
     );
   }
 
   async resolve(alertId: string, by: string, at: string): Promise<AlertRecord> {
-    return this.#guard('write to', () =>
-      this.#change(() => this.#update(resolvedAlert(this.#get(alertId), by, at))),
+    return this.#tables.guard('write to', () =>
+      this.#tables.change(() => this.#update(resolvedAlert(this.#get(alertId), by, at))),
     );
   }
 
   async list({ status }: { status?: AlertStatus } = {}): Promise<AlertRecord[]> {
-    const rows = this.#guard('read', () =>
-      status === undefined ? this.#stmts.list.all() : this.#stmts.listByStatus.all(status),
+    const rows = this.#tables.guard('read', () =>
+      status === undefined ? this.#tables.stmts.list.all() : this.#tables.stmts.listByStatus.all(status),
     ) as AlertRow[];
     return rows.map(alertFromRow);
   }
 
   /** Closes the connection; closing twice is harmless. */
   async close(): Promise<void> {
-    closeWalDatabase(this.#db, (error) => toStoreError(error, { action: 'close', path: this.path }));
+    this.#tables.close();
   }
 
   #get(alertId: string): AlertRecord {
-    const row = this.#stmts.byId.get(alertId) as AlertRow | undefined;
+    const row = this.#tables.stmts.byId.get(alertId) as AlertRow | undefined;
     if (!row) throw alertNotFoundError(alertId, this.path);
     return alertFromRow(row);
   }
 
   #update(alert: AlertRecord): AlertRecord {
-    this.#stmts.update.run(alert);
+    this.#tables.stmts.update.run(alert);
     return alert;
-  }
-
-  /** The one place better-sqlite3 failures become `store` errors (alert errors pass through). */
-  #guard<T>(action: StoreAction, fn: () => T): T {
-    if (!this.#db.open) throw storeClosedError(this.path);
-    try {
-      return fn();
-    } catch (error) {
-      throw toStoreError(error, { action, path: this.path });
-    }
   }
 }
 
