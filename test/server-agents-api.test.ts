@@ -11,17 +11,11 @@ import { createServer } from '../src/server/create-server.js';
 import type { HttpErrorBody } from '../src/server/http-errors.js';
 import { startServer } from '../src/server/start-server.js';
 import { type ApiServer, startApiServer } from './support/api-server.js';
+import { POET_YAML } from './support/server-yaml.js';
 
 // /api/agents over real HTTP: the whole serve stack on a SQLite file, every agent answered by the simulator.
 
-const YAML = `agents:
-  poet:
-    systemPrompt: You write short poems about the task.
-teams:
-  verse:
-    pattern: pipeline
-    agents: [poet]
-`;
+const YAML = POET_YAML;
 
 let server: ApiServer;
 beforeAll(async () => {

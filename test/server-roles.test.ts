@@ -11,18 +11,12 @@ import type {
 } from '../src/server/api-types.js';
 import type { ApiKeyRole } from '../src/store/access-store.js';
 import { type ApiServer, startApiServer } from './support/api-server.js';
+import { POET_YAML } from './support/server-yaml.js';
 
 // Every role (and no key, a garbage key, a revoked key) on every mutating route and on reads, over
 // real HTTP against the whole serve stack; the audit row each mutating request leaves.
 
-const YAML = `agents:
-  poet:
-    systemPrompt: You write short poems about the task.
-teams:
-  verse:
-    pattern: pipeline
-    agents: [poet]
-`;
+const YAML = POET_YAML;
 
 type Caller = 'anonymous' | 'garbage' | 'revoked' | ApiKeyRole;
 const CALLERS: readonly Caller[] = ['anonymous', 'garbage', 'revoked', 'viewer', 'operator', 'admin'];

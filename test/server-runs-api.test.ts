@@ -10,19 +10,9 @@ import type {
 } from '../src/server/api-types.js';
 import { SqliteRunStore } from '../src/store/sqlite/sqlite-run-store.js';
 import { type ApiServer, startApiServer } from './support/api-server.js';
+import { DUO_AND_GATED_YAML } from './support/server-yaml.js';
 
-const YAML = [
-  'stream: true',
-  'teams:',
-  '  duo:',
-  '    pattern: pipeline',
-  '    agents: [planner, coder]',
-  '  gated:',
-  '    pattern: pipeline',
-  '    agents: [planner, coder]',
-  '    approval: [coder]',
-  '',
-].join('\n');
+const YAML = DUO_AND_GATED_YAML;
 
 /** Chat requests' messages as sent to the simulator (its own log keeps only a hash of the body). */
 const sent: { role: string; content: unknown }[][] = [];

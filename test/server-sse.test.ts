@@ -6,20 +6,10 @@ import { runTask } from '../src/runtime/run-task.js';
 import type { RunDetailResponse, RunStartedResponse, TextDeltaData } from '../src/server/api-types.js';
 import { SqliteRunStore } from '../src/store/sqlite/sqlite-run-store.js';
 import { type ApiServer, startApiServer } from './support/api-server.js';
+import { DUO_AND_GATED_YAML } from './support/server-yaml.js';
 import { type SseMessage, SseReader } from './support/sse-client.js';
 
-const YAML = [
-  'stream: true',
-  'teams:',
-  '  duo:',
-  '    pattern: pipeline',
-  '    agents: [planner, coder]',
-  '  gated:',
-  '    pattern: pipeline',
-  '    agents: [planner, coder]',
-  '    approval: [coder]',
-  '',
-].join('\n');
+const YAML = DUO_AND_GATED_YAML;
 
 const isRunEvent = (message: SseMessage) => message.event === 'run-event';
 const seqsOf = (messages: SseMessage[]) => messages.filter(isRunEvent).map((message) => Number(message.id));
