@@ -183,6 +183,23 @@ describe.skipIf(skipReason !== null)(
       const background = await dark.evaluate<string>('getComputedStyle(document.body).backgroundColor');
       expect(background).not.toBe('rgb(246, 247, 249)');
       await shoot(dark, 'run-dark');
+
+      // A laptop screen: the run page and the runs list fit its width, with nothing scrolling sideways.
+      const laptop = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+      await laptop.addInitScript(signedInAs(server.keys.admin));
+      for (const [hash, name] of [
+        [`#/runs/${encodeURIComponent(runId)}`, 'run-laptop'],
+        ['#/runs', 'runs-laptop'],
+      ] as const) {
+        await laptop.goto(`${server.url}/${hash}`);
+        await laptop.locator('[data-status="succeeded"]').first().waitFor();
+        if (name === 'run-laptop') await laptop.locator('.graph svg').first().waitFor();
+        const overflow = await laptop.evaluate<number>(
+          'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+        );
+        expect(overflow, name).toBeLessThanOrEqual(0);
+        await shoot(laptop, name);
+      }
     }, 120_000);
 
     it('offers a viewer no New run button, and shows the role in the header', async () => {

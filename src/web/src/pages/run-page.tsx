@@ -94,7 +94,7 @@ export function RunPage({ runId }: { runId: string }) {
                         {step.stepId}
                       </td>
                       <td>
-                        <StatusBadge status={step.status} />
+                        <StatusBadge status={step.status} compact />
                       </td>
                       <td className="num">
                         {formatTokens((step.usage?.promptTokens ?? 0) + (step.usage?.completionTokens ?? 0))}
